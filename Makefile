@@ -1,0 +1,63 @@
+# Front door: `make run` to talk to the coach, `make test` to check everything.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+RASA        := $(VENV)/bin/rasa
+SPACY_MODEL := var/spacy/en_coach
+MODEL       := models/coach.tar.gz
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+# Everything the trained model depends on: retrain only when one of these changes.
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/rasa_ext/distress.py bot/safety.py
+
+.PHONY: help setup train run shell test test-unit test-rasa test-e2e validate bench clean
+
+help:
+	@echo "make run    set everything up, train if needed, start the coach (REST + Socket.IO on :5005)"
+	@echo "make test   set everything up and run every test"
+	@echo "make shell  chat with the coach in this terminal"
+	@echo "make bench  5-fold NLU cross-validation and latency figures, written to results/"
+
+setup: $(VENV)/.installed $(SPACY_MODEL)/meta.json
+
+$(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
+	@PYTHON_BIN="$$(scripts/find_python.sh)" || exit 1; \
+	echo "==> creating $(VENV) with $$PYTHON_BIN"; \
+	"$$PYTHON_BIN" -m venv $(VENV)
+	@echo "==> installing pinned dependencies (first time: a few minutes, about 2.7 GB)"
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --upgrade "pip<24.1" wheel
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --progress-bar off -r requirements.txt -c constraints.txt
+	@touch $@
+
+$(SPACY_MODEL)/meta.json: $(VENV)/.installed scripts/build_spacy.py
+	@echo "==> building the local spaCy pipeline"
+	$(PY) scripts/build_spacy.py $(SPACY_MODEL)
+
+train: $(MODEL)
+
+$(MODEL): $(TRAINING_INPUTS) | setup
+	@echo "==> training the coach (a few minutes on 2 cores)"
+	$(RASA) train --fixed-model-name coach --out models
+	@touch $@
+
+run: setup $(MODEL)
+	@scripts/run.sh
+
+shell: setup $(MODEL)
+	@scripts/run.sh shell
+
+validate: setup
+	$(RASA) data validate --fail-on-warnings
+
+test: setup
+	@scripts/test.sh
+
+bench: setup $(MODEL)
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf models results .pytest_cache

@@ -1,0 +1,149 @@
+"""Self-assessment: which dimension comes next, and what a finished one says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+from bot.content import DIMENSION_IDS, LEVEL_IDS, NOT_SURE, Content
+
+RANK = {level: n for n, level in enumerate(LEVEL_IDS, start=1)}
+
+
+def next_dimension(answered: Sequence[str], prefer: Optional[str] = None) -> Optional[str]:
+    """The next dimension to ask about: ``prefer`` if still open, else model order."""
+    done = set(answered)
+    if prefer in DIMENSION_IDS and prefer not in done:
+        return prefer
+    for dim in DIMENSION_IDS:
+        if dim not in done:
+            return dim
+    return None
+
+
+def progress(answered: Sequence[str]) -> Tuple[int, int]:
+    return len(set(answered) & set(DIMENSION_IDS)), len(DIMENSION_IDS)
+
+
+@dataclass(frozen=True)
+class Profile:
+    levels: Mapping[str, Optional[str]]  # dimension -> level id or not_sure (skipped ones absent)
+    strengths: Tuple[str, ...]
+    develop: Tuple[str, ...]
+    not_sure: Tuple[str, ...]
+    skipped: Tuple[str, ...]
+
+    @property
+    def rated(self) -> Dict[str, str]:
+        return {d: lv for d, lv in self.levels.items() if lv in RANK}
+
+    @property
+    def even(self) -> bool:
+        ranks = {RANK[lv] for lv in self.rated.values()}
+        return len(ranks) == 1 and len(self.rated) > 1
+
+    @property
+    def focus(self) -> Tuple[str, ...]:
+        """Dimensions to build recommendations and reflections on, most needed first."""
+        if self.develop:
+            return self.develop + tuple(d for d in self.not_sure if d not in self.develop)
+        if self.not_sure:
+            return self.not_sure
+        return tuple(sorted(self.rated, key=lambda d: (RANK[self.rated[d]], DIMENSION_IDS.index(d))))[:3]
+
+
+def build_profile(levels: Mapping[str, Optional[str]], skipped: Sequence[str] = (), top: int = 3) -> Profile:
+    """Strengths are the highest-rated dimensions, areas to develop the lowest.
+
+    Ties are broken by the model's order; an even profile has neither.
+    "Not sure yet" answers are listed separately as areas to explore.
+    """
+    order = {d: n for n, d in enumerate(DIMENSION_IDS)}
+    rated = {d: lv for d, lv in levels.items() if lv in RANK}
+    unsure = tuple(sorted((d for d, lv in levels.items() if lv == NOT_SURE), key=order.get))
+    strengths: Tuple[str, ...] = ()
+    develop: Tuple[str, ...] = ()
+    if rated:
+        ranks = [RANK[lv] for lv in rated.values()]
+        hi, lo = max(ranks), min(ranks)
+        if hi > lo:
+            strengths = tuple(
+                sorted((d for d in rated if RANK[rated[d]] > lo), key=lambda d: (-RANK[rated[d]], order[d]))
+            )[:top]
+            develop = tuple(
+                sorted((d for d in rated if RANK[rated[d]] < hi), key=lambda d: (RANK[rated[d]], order[d]))
+            )[:top]
+            develop = tuple(d for d in develop if d not in strengths)
+    return Profile(
+        levels=dict(levels),
+        strengths=strengths,
+        develop=develop,
+        not_sure=unsure,
+        skipped=tuple(sorted(set(skipped), key=order.get)),
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    dimension: str
+    before: str
+    after: str
+
+    @property
+    def delta(self) -> int:
+        return RANK.get(self.after, 0) - RANK.get(self.before, 0)
+
+
+def compare(previous: Mapping[str, Optional[str]], current: Mapping[str, Optional[str]]) -> List[Change]:
+    """Dimensions whose rating changed between two assessments (rated in both)."""
+    changes = []
+    for dim in DIMENSION_IDS:
+        before, after = previous.get(dim), current.get(dim)
+        if before in RANK and after in RANK and before != after:
+            changes.append(Change(dim, before, after))
+    return changes
+
+
+def _names(content: Content, ids: Sequence[str]) -> str:
+    names = [content.dimension(d).name for d in ids]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_profile(content: Content, profile: Profile, changes: Optional[List[Change]] = None,
+                     had_previous: bool = False) -> str:
+    """The profile in a few short paragraphs, in the coach's words."""
+    lines: List[str] = []
+    rated = profile.rated
+    if not rated and not profile.not_sure:
+        return ("You skipped every dimension this time, so there's no profile to show yet. "
+                "That's fine: you can start again whenever you like, or explore a dimension first.")
+    if rated:
+        summary = ", ".join(
+            f"{content.dimension(d).name}: {content.scale.get(lv).name.lower()}"
+            for d, lv in sorted(rated.items(), key=lambda kv: DIMENSION_IDS.index(kv[0]))
+        )
+        lines.append(f"Here's your profile. {summary}.")
+    if profile.even:
+        level = content.scale.get(next(iter(rated.values()))).name.lower()
+        lines.append(f"You placed yourself at {level} across the board. An even picture can hide real "
+                     "differences, so it may help to ask a colleague where they see you stand out.")
+    if profile.strengths:
+        lines.append(f"Strengths to build on: {_names(content, profile.strengths)}.")
+    if profile.develop:
+        lines.append(f"Areas to develop: {_names(content, profile.develop)}.")
+    if profile.not_sure:
+        lines.append(f"Not sure yet about {_names(content, profile.not_sure)}: worth exploring, perhaps by "
+                     "reflecting on a recent example.")
+    if profile.skipped:
+        lines.append(f"You skipped {_names(content, profile.skipped)}.")
+    if changes:
+        moved = "; ".join(
+            f"{content.dimension(c.dimension).name} {content.scale.get(c.before).name.lower()} → "
+            f"{content.scale.get(c.after).name.lower()}" for c in changes
+        )
+        lines.append(f"Since last time: {moved}.")
+    elif had_previous:
+        lines.append("Since last time, none of the dimensions you rated both times has moved.")
+    return "\n".join(lines)

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Start the action server (:5055) and the Rasa server (:5005), or the terminal chat.
+# Ctrl-C stops both.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODE="${1:-server}"
+RASA_PORT="${RASA_PORT:-5005}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+RASA=.venv/bin/rasa
+
+.venv/bin/python -m bot.storage upgrade
+
+PIDS=()
+cleanup() {
+    trap - INT TERM EXIT
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    echo "coach stopped."
+}
+trap cleanup INT TERM EXIT
+
+echo "==> starting the action server on :$ACTIONS_PORT"
+"$RASA" run actions --actions actions --port "$ACTIONS_PORT" --quiet &
+PIDS+=($!)
+
+if [ "$MODE" = "shell" ]; then
+    "$RASA" shell -m models/coach.tar.gz --endpoints endpoints.yml --quiet
+    exit 0
+fi
+
+echo "==> starting the coach on :$RASA_PORT (loading the model takes about a minute)"
+"$RASA" run -m models/coach.tar.gz --port "$RASA_PORT" --credentials credentials.yml \
+    --endpoints endpoints.yml --cors "${COACH_CORS_ORIGINS:-*}" --quiet &
+PIDS+=($!)
+
+for _ in $(seq 1 180); do
+    if curl -fsS "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "${PIDS[1]}" 2>/dev/null; then echo "the Rasa server stopped; see the messages above" >&2; exit 1; fi
+    sleep 1
+done
+cat <<MSG
+
+The coach is ready.
+  REST:      curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"'"$(head -c12 /dev/urandom | od -An -tx1 | tr -d ' \n')"'","message":"hello"}'
+  Socket.IO: http://localhost:$RASA_PORT/socket.io  (events user_uttered / bot_uttered)
+  Terminal:  make shell
+Press Ctrl-C to stop.
+MSG
+wait -n "${PIDS[@]}"

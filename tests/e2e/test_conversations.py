@@ -1,0 +1,208 @@
+"""Scripted conversations over REST against the real servers, checking replies and stored rows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import new_sender
+
+LEVELS = ["strong", "proficient", "essential", "exemplary", "strong", "not_sure", "proficient", "essential", "strong"]
+
+
+def choose(level: str) -> str:
+    return "/choose_level" + json.dumps({"level": level})
+
+
+def start_with_consent(coach, sender: str) -> str:
+    replies = coach.say(sender, "I'd like to do the self-assessment please")
+    text = coach.text(replies)
+    assert "may I keep your answers" in text
+    replies = coach.say(sender, "yes that's fine")
+    text = coach.text(replies)
+    assert "1 of 9: Inspiring shared purpose" in text
+    assert choose("strong") in coach.payloads(replies)
+    return text
+
+
+def test_greeting_and_capabilities(coach):
+    s = new_sender()
+    text = coach.text(coach.say(s, "hello"))
+    assert "leadership coach" in text
+    text = coach.text(coach.say(s, "what can you do?"))
+    assert "self-assessment" in text and "not a crisis service" in text
+
+
+def test_explore_dimensions_by_name_description_and_list(coach):
+    s = new_sender()
+    text = coach.text(coach.say(s, "what are the nine dimensions"))
+    for name in ("Inspiring shared purpose", "Leading with care", "Evaluating information", "Connecting our service",
+                 "Sharing the vision", "Engaging the team", "Holding to account", "Developing capability",
+                 "Influencing for results"):
+        assert name in text
+    replies = coach.say(s, "tell me about the one about setting clear expectations")
+    text = coach.text(replies)
+    assert text.startswith("Holding to account") and "What it is not" in text and "leadershipacademy.nhs.uk" in text
+    assert '/start_reflection{"dimension":"holding_to_account"}' in coach.payloads(replies)
+    text = coach.text(coach.say(s, "what does exemplary look like in leading with care"))
+    assert "Exemplary in Leading with care" in text
+
+
+def test_scale_explained(coach):
+    text = coach.text(coach.say(new_sender(), "how does the scale work, essential to exemplary?"))
+    for level in ("Essential", "Proficient", "Strong", "Exemplary", "Not sure yet"):
+        assert level in text
+
+
+def test_full_self_assessment_stores_ratings_and_redacted_notes(coach):
+    s = new_sender()
+    start_with_consent(coach, s)
+    for n, level in enumerate(LEVELS):
+        replies = coach.say(s, choose(level))
+        assert "What makes you say that?" in coach.text(replies)
+        note = "patient 943 476 5919 made me think" if n == 0 else ("skip" if n % 2 else f"example {n}")
+        replies = coach.say(s, note)
+        if n < 8:
+            assert f"{n + 2} of 9" in coach.text(replies)
+    text = coach.text(replies)
+    assert "Here's your profile" in text and "Strengths to build on" in text and "Areas to develop" in text
+    assert "Some learning that fits" in text
+    rows = coach.ratings(s, status="completed")
+    assert [r[1] for r in rows] == LEVELS
+    assert rows[0][3] == "patient [NHS number] made me think"
+    assert all("943 476 5919" not in (r[3] or "") for r in rows)
+    assert rows[1][3] is None and rows[2][3] == "example 2"
+    # The tracker store holds the conversation with the identifier redacted too.
+    raw = coach.rows("SELECT data FROM events WHERE sender_id = ?", s)
+    assert raw and not any("943 476 5919" in r[0] for r in raw)
+
+    # Taking it again keeps history and shows the change.
+    coach.say(s, "can I take the self assessment again")
+    for level in ["exemplary"] + LEVELS[1:]:
+        coach.say(s, choose(level))
+        replies = coach.say(s, "skip")
+    text = coach.text(replies)
+    assert "Since last time: Inspiring shared purpose strong → exemplary" in text
+    assert [a[1] for a in coach.assessments(s)] == ["completed", "completed"]
+
+
+def test_skip_stop_and_resume_later(coach):
+    s = new_sender()
+    start_with_consent(coach, s)
+    coach.say(s, choose("strong"))
+    coach.say(s, "I chair the huddle every morning")
+    replies = coach.say(s, "skip")  # skip Leading with care
+    assert "3 of 9: Evaluating information" in coach.text(replies)
+    replies = coach.say(s, "stop")
+    assert "saved (2 of 9)" in coach.text(replies)
+    # Something else in between, then a plain request picks up where they left off.
+    coach.say(s, "what is 360 feedback")
+    replies = coach.say(s, "carry on with my self-assessment")
+    text = coach.text(replies)
+    assert "Welcome back" in text and "3 of 9: Evaluating information" in text
+    assert coach.ratings(s) == [("inspiring_shared_purpose", "strong", 0, "I chair the huddle every morning", "in_progress"),
+                                ("leading_with_care", None, 1, None, "in_progress")]
+
+
+def test_declined_consent_stores_nothing(coach):
+    s = new_sender()
+    coach.say(s, "start the assessment")
+    text = coach.text(coach.say(s, "no thanks"))
+    assert "nothing has been saved" in text
+    assert coach.rows("SELECT count(*) FROM coach_people WHERE user_key = ?", coach.user_key(s)) == [(0,)]
+
+
+def test_reflection_saved_privately_and_listed(coach):
+    s = new_sender()
+    replies = coach.say(s, "give me a reflective question on engaging the team")
+    assert "Engaging the team" in coach.text(replies)
+    coach.say(s, "yes")  # consent; the first prompt follows
+    coach.say(s, "Colleagues say I listen well, but Mr Jones on ward 7 said I rush handovers")
+    coach.say(s, "skip")
+    text = coach.text(coach.say(s, "I ask the HCAs for ideas at the start of a shift"))
+    assert "saved 2 answers" in text
+    rows = coach.reflections(s)
+    assert [r[0] for r in rows][0] == "receiving_end"
+    assert rows[0][2] == "Colleagues say I listen well, but [name] on ward 7 said I rush handovers"
+    assert rows[1][1] == "engaging_the_team"
+    text = coach.text(coach.say(s, "show me my past reflections"))
+    assert "I ask the HCAs for ideas" in text
+    # Another person sees nothing of it.
+    other = coach.text(coach.say(new_sender(), "show me my past reflections"))
+    assert "haven't saved any reflections" in other and "HCAs" not in other
+
+
+def test_recommendations_by_dimension_stage_and_profile(coach):
+    s = new_sender()
+    text = coach.text(coach.say(s, "any courses for influencing for results?"))
+    assert "Learning for Influencing for results" in text and "https://" in text
+    text = coach.text(coach.say(new_sender(), "what training is there for a new team leader"))
+    assert "first formal leadership role" in text.lower()
+    text = coach.text(coach.say(new_sender(), "recommend some leadership courses"))
+    assert "good places to start" in text
+
+
+def test_early_career_path(coach):
+    text = coach.text(coach.say(new_sender(), "I'm a student nurse, is leadership relevant to me?"))
+    assert "First Principles" in text and "receiving end of me" in text
+
+
+def test_360_and_facilitator(coach):
+    s = new_sender()
+    assert "facilitator" in coach.text(coach.say(s, "how does the 360 feedback work"))
+    assert "leadershipenquiries.yh@hee.nhs.uk" in coach.text(coach.say(s, "how do I find a facilitator in yorkshire"))
+
+
+def test_distress_mid_assessment_signposts_and_keeps_progress(coach):
+    s = new_sender()
+    start_with_consent(coach, s)
+    coach.say(s, choose("proficient"))
+    replies = coach.say(s, "honestly I can't cope any more")
+    text = coach.text(replies)
+    assert "116 123" in text and "999" in text and "not a crisis service" in text.lower() or "crisis" in text
+    assert "/start_self_assessment" in coach.payloads(replies)
+    text = coach.text(coach.say(s, "no"))  # one dismissive tap does not close it
+    assert "116 123" not in text and text.strip()
+    replies = coach.say(s, "carry on with my self-assessment")
+    assert "2 of 9: Leading with care" in coach.text(replies)
+    assert coach.ratings(s)[0][:2] == ("inspiring_shared_purpose", "proficient")
+
+
+def test_out_of_scope_offers_choices(coach):
+    replies = coach.say(new_sender(), "what's the weather going to be like tomorrow")
+    assert "outside what I can help with" in coach.text(replies)
+    assert "/start_self_assessment" in coach.payloads(replies)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", "   ", "a" * 5000, "😀🙏🏽💙", "hello\x00\x07\x1b[31m there", "<script>alert('x')</script><b>hi</b>",
+     '/start_self_assessment{"dimension": "not_a_dimension"}', "/no_such_intent", '/choose_level{"level": "legendary"}',
+     '/ask_dimension{"dimension": ["a", "b"]}', "{}", "/", "null"],
+)
+def test_bad_input_gets_a_polite_reply(coach, message):
+    s = new_sender()
+    r = coach.send_raw(s, message)
+    assert r.status_code == 200, r.text[:300]
+    replies = r.json()
+    assert isinstance(replies, list)
+    # Either a real reply, or (for an empty message) nothing: never a server error.
+    if message.strip() and message not in ("/",):
+        assert coach.text(replies).strip() or replies == [], message
+
+
+def test_bad_input_mid_assessment_loses_nothing(coach):
+    s = new_sender()
+    start_with_consent(coach, s)
+    coach.say(s, choose("strong"))
+    coach.say(s, "skip")
+    for message in ("😀", "<b>x</b>", "a" * 5000, '/choose_level{"level": "legendary"}', "\x01\x02"):
+        r = coach.send_raw(s, message)
+        assert r.status_code == 200
+    replies = coach.say(s, choose("essential"))
+    assert "What makes you say that?" in coach.text(replies)
+    rows = coach.ratings(s)
+    assert rows[0][:2] == ("inspiring_shared_purpose", "strong")
+    assert rows[1][:2] == ("leading_with_care", "essential")
+    assert len(rows) == 2

@@ -1,0 +1,1036 @@
+"""Every custom action, run as the action server runs it: real rasa_sdk Trackers, a real
+CollectingDispatcher, the real content files and a real SQLite file (one per test)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Dict, List, Optional, Tuple
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+import bot.storage
+from actions.assessment import (
+    ActionAskAssessmentLevel,
+    ActionAskAssessmentNote,
+    ActionAskConsentGiven,
+    ActionFinishAssessment,
+    ActionPause,
+    ActionShowProfile,
+    ActionStartAssessment,
+    ValidateAssessmentForm,
+)
+from actions.common import STORAGE_TROUBLE
+from actions.explore import (
+    ActionExplain360,
+    ActionExplainDimension,
+    ActionExplainLevel,
+    ActionExplainScale,
+    ActionFindFacilitator,
+    ActionListDimensions,
+)
+from actions.recommend import ActionEarlyCareer, ActionRecommend
+from actions.reflection import (
+    ActionAskReflectionAnswer,
+    ActionFinishReflection,
+    ActionShowReflections,
+    ActionStartReflection,
+    ValidateReflectionForm,
+)
+from actions.safety import ActionSignpost, ActionSignpostFollowup
+from bot.content import DIMENSION_IDS
+from bot.identity import user_key
+from conftest import make_tracker
+
+USER = "test-user"
+FORM_SLOTS = ["consent_given", "assessment_level", "assessment_note"]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def run(action, tracker, domain) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, domain))
+    return dispatcher.messages, events
+
+
+def text_of(messages: List[Dict[str, Any]]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def slot_sets(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def payloads(messages: List[Dict[str, Any]]) -> List[str]:
+    return [b["payload"] for m in messages for b in m.get("buttons") or []]
+
+
+def entity(name: str, value: str) -> Dict[str, Any]:
+    return {"entity": name, "value": value, "start": 0, "end": len(value)}
+
+
+def form_turn(form, domain, slots: Dict[str, Any], candidates: Dict[str, Any], text: str,
+              intent: Optional[str] = None, entities=None, sender: str = USER, loop: str = "assessment_form"):
+    """One user turn inside a form, as Rasa's FormAction hands it to the validation action:
+    the slot candidates are set on the tracker and appended as the latest slot events."""
+    state = {**slots, **candidates}
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}, "entities": entities or []}},
+    ] + [{"event": "slot", "name": k, "value": v} for k, v in candidates.items()]
+    tracker = make_tracker(sender, slots=state, text=text, intent=intent, entities=entities, active_loop=loop,
+                           events=events)
+    dispatcher = CollectingDispatcher()
+    out = asyncio.run(form.run(dispatcher, tracker, domain))
+    state.update(slot_sets(out))
+    return state, dispatcher.messages, out
+
+
+def required(form, domain, slots: Dict[str, Any], sender: str = USER, loop: str = "assessment_form"):
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(sender, slots=slots, active_loop=loop)
+    return asyncio.run(form.required_slots(form.domain_slots(domain), dispatcher, tracker, domain))
+
+
+def consent(store, sender: str = USER) -> str:
+    key = user_key(sender)
+    store.record_consent(key, True)
+    return key
+
+
+def answer_dimension(domain, slots, level_text, note_text="skip", sender=USER, entities=None, intent=None):
+    """Ask for a level, answer it, then answer the note question: one dimension of the form."""
+    ask_messages, ask_events = run(ActionAskAssessmentLevel(),
+                                   make_tracker(sender, slots=slots, active_loop="assessment_form"), domain)
+    slots = {**slots, **slot_sets(ask_events)}
+    asked = slots["assessment_dimension"]
+    form = ValidateAssessmentForm()
+    slots, level_messages, _ = form_turn(form, domain, slots, {"assessment_level": level_text}, level_text,
+                                         intent=intent or "choose_level", entities=entities, sender=sender)
+    note_messages: List[Dict[str, Any]] = []
+    if slots.get("requested_slot") == "assessment_note":
+        note_intent = "skip" if note_text == "skip" else "inform"
+        slots, note_messages, _ = form_turn(form, domain, slots, {"assessment_note": note_text}, note_text,
+                                            intent=note_intent, sender=sender)
+    return slots, asked, ask_messages + level_messages + note_messages
+
+
+def complete_assessment(domain, store, levels: Dict[str, str], sender=USER):
+    """Take the whole self-assessment through the form and finish it."""
+    slots: Dict[str, Any] = {"consent_given": None, "requested_slot": "assessment_level"}
+    for _ in DIMENSION_IDS:
+        dim_slots = dict(slots)
+        ask_tracker = make_tracker(sender, slots=dim_slots, active_loop="assessment_form")
+        _, ask_events = run(ActionAskAssessmentLevel(), ask_tracker, domain)
+        dim = slot_sets(ask_events)["assessment_dimension"]
+        level = levels.get(dim, "skip")
+        slots, _, _ = answer_dimension(domain, slots, level, sender=sender,
+                                       intent="skip" if level == "skip" else "choose_level",
+                                       entities=None if level == "skip" else [entity("level", level)])
+    assert slots["requested_slot"] is None
+    return run(ActionFinishAssessment(), make_tracker(sender, slots=slots), domain)
+
+
+@pytest.fixture
+def unwritable_database(monkeypatch):
+    """The database URL points somewhere no file can ever be created."""
+    monkeypatch.setenv("COACH_DATABASE_URL", "sqlite:////proc/nonexistent/x.db")
+    bot.storage.reset_store()
+
+
+@pytest.fixture
+def unopenable_database(monkeypatch, tmp_path):
+    """The database URL names a directory, so SQLite cannot open it."""
+    monkeypatch.setenv("COACH_DATABASE_URL", f"sqlite:///{tmp_path}")
+    bot.storage.reset_store()
+
+
+# --------------------------------------------------------------------------- exploring the model
+
+
+def test_explain_dimension_from_entity(domain):
+    tracker = make_tracker(text="tell me about holding to account", intent="ask_dimension",
+                           entities=[entity("dimension", "holding to account")])
+    messages, events = run(ActionExplainDimension(), tracker, domain)
+    text = text_of(messages)
+    assert text.startswith("Holding to account\nWhat it is: Holding to account means everyone knows what good looks like")
+    assert "Why it matters:" in text and "What it is not:" in text
+    assert "https://leadershipacademy.nhs.uk/healthcare-leadership-model/explore-the-healthcare-leadership-model/holding-to-account/" in text
+    assert slot_sets(events) == {"dimension": "holding_to_account"}
+    assert '/start_reflection{"dimension":"holding_to_account"}' in payloads(messages)
+    assert '/start_self_assessment{"dimension":"holding_to_account"}' in payloads(messages)
+
+
+def test_explain_dimension_from_a_description(domain):
+    tracker = make_tracker(text="the one about setting clear expectations", intent="ask_dimension")
+    messages, events = run(ActionExplainDimension(), tracker, domain)
+    assert text_of(messages).startswith("Holding to account\n")
+    assert slot_sets(events) == {"dimension": "holding_to_account"}
+
+
+def test_explain_dimension_typo_entity(domain):
+    tracker = make_tracker(text="leading wiht care", intent="ask_dimension",
+                           entities=[entity("dimension", "leading wiht care")])
+    messages, events = run(ActionExplainDimension(), tracker, domain)
+    assert text_of(messages).startswith("Leading with care\n")
+    assert slot_sets(events) == {"dimension": "leading_with_care"}
+
+
+def test_explain_dimension_refers_back_to_the_last_one(domain):
+    tracker = make_tracker(text="tell me more about it", intent="ask_dimension", slots={"dimension": "sharing_the_vision"})
+    messages, _ = run(ActionExplainDimension(), tracker, domain)
+    assert text_of(messages).startswith("Sharing the vision\n")
+
+
+def test_explain_dimension_with_nothing_asks_which(domain):
+    messages, events = run(ActionExplainDimension(), make_tracker(text="explain a dimension", intent="ask_dimension"),
+                           domain)
+    assert "I'm not sure which dimension you mean" in text_of(messages)
+    buttons = messages[0]["buttons"]
+    assert len(buttons) == 9
+    assert [b["payload"] for b in buttons] == [f'/ask_dimension{{"dimension":"{d}"}}' for d in DIMENSION_IDS]
+    assert buttons[0]["title"] == "Inspiring shared purpose"
+    assert events == []
+
+
+def test_list_dimensions(domain):
+    messages, events = run(ActionListDimensions(), make_tracker(text="what are the dimensions"), domain)
+    text = text_of(messages)
+    assert text.startswith("The Healthcare Leadership Model has nine dimensions:\n1. Inspiring shared purpose: ")
+    assert "9. Influencing for results: Building relationships and persuading others" in text
+    assert "https://leadershipacademy.nhs.uk/healthcare-leadership-model/explore-the-healthcare-leadership-model/" in text
+    assert len(messages[0]["buttons"]) == 9
+    assert events == []
+
+
+def test_explain_scale(domain):
+    messages, _ = run(ActionExplainScale(), make_tracker(text="how does the scale work"), domain)
+    text = text_of(messages)
+    assert text.startswith("Each of the nine dimensions is described in four steps")
+    for name in ("Essential: ", "Proficient: ", "Strong: ", "Exemplary: ", "Not sure yet: "):
+        assert name in text
+    assert payloads(messages)[-1] == "/start_self_assessment"
+    assert '/ask_level{"level":"strong"}' in payloads(messages)
+
+
+def test_explain_level_only(domain):
+    tracker = make_tracker(text="tell me about the strong level", intent="ask_level",
+                           entities=[entity("level", "strong")])
+    messages, events = run(ActionExplainLevel(), tracker, domain)
+    text = text_of(messages)
+    assert text.startswith("Strong: You go beyond your own role")
+    assert "name one and I'll show you" in text
+    assert len(messages[0]["buttons"]) == 9
+    assert '/ask_level{"level":"strong","dimension":"holding_to_account"}' in payloads(messages)
+    assert events == []
+
+
+def test_explain_level_what_does_it_mean(domain):
+    """"What does strong mean?" asks about the level in general. The keyword "meaning" (Inspiring
+    shared purpose) is stemmed to "mean", so the question is answered for that dimension instead."""
+    tracker = make_tracker(text="what does strong mean", intent="ask_level", entities=[entity("level", "strong")])
+    messages, events = run(ActionExplainLevel(), tracker, domain)
+    assert text_of(messages).startswith("Strong: You go beyond your own role")
+    assert events == []
+
+
+def test_explain_dimension_what_does_that_mean_refers_back(domain):
+    tracker = make_tracker(text="what does that mean?", intent="ask_dimension", slots={"dimension": "sharing_the_vision"})
+    messages, events = run(ActionExplainDimension(), tracker, domain)
+    assert text_of(messages).startswith("Sharing the vision\n")
+    assert slot_sets(events) == {"dimension": "sharing_the_vision"}
+
+
+def test_explain_level_in_a_dimension(domain):
+    tracker = make_tracker(text="what does exemplary look like in holding to account", intent="ask_level",
+                           entities=[entity("level", "exemplary"), entity("dimension", "holding to account")])
+    messages, events = run(ActionExplainLevel(), tracker, domain)
+    text = text_of(messages)
+    assert text.startswith("Exemplary in Holding to account: You help build a culture where people across the organisation")
+    assert "holding-to-account/" in text
+    assert slot_sets(events) == {"dimension": "holding_to_account"}
+
+
+def test_explain_level_from_typed_words(domain):
+    tracker = make_tracker(text="what does proficient look like for leading with care", intent="ask_level")
+    messages, _ = run(ActionExplainLevel(), tracker, domain)
+    assert text_of(messages).startswith("Proficient in Leading with care: You look beneath behaviour")
+
+
+def test_explain_levels_of_a_dimension(domain):
+    tracker = make_tracker(text="levels for evaluating information", intent="ask_level",
+                           entities=[entity("dimension", "evaluating information")])
+    messages, events = run(ActionExplainLevel(), tracker, domain)
+    text = text_of(messages)
+    assert text.startswith("How Evaluating information grows across the scale:\nEssential: You look for the facts")
+    assert "\nExemplary: You help build a culture where decisions" in text
+    assert slot_sets(events) == {"dimension": "evaluating_information"}
+
+
+def test_explain_not_sure_level(domain):
+    tracker = make_tracker(text="what if I'm not sure", intent="ask_level", entities=[entity("level", "not sure")])
+    messages, _ = run(ActionExplainLevel(), tracker, domain)
+    assert text_of(messages).startswith("Not sure yet: Not knowing yet is completely fine")
+
+
+def test_explain_level_with_nothing_explains_the_scale(domain):
+    messages, _ = run(ActionExplainLevel(), make_tracker(text="what are the levels", intent="ask_level"), domain)
+    assert text_of(messages).startswith("Each of the nine dimensions is described in four steps")
+
+
+def test_explain_360(domain):
+    messages, _ = run(ActionExplain360(), make_tracker(text="what is 360 feedback"), domain)
+    text = text_of(messages)
+    assert text.startswith("HLM 360 feedback shows you how other people experience your leadership")
+    assert "£40" in text and "accredited facilitator" in text
+    assert payloads(messages) == ["/find_facilitator", "/start_self_assessment"]
+
+
+def test_find_facilitator(domain):
+    messages, _ = run(ActionFindFacilitator(), make_tracker(text="find a facilitator"), domain)
+    text = text_of(messages)
+    assert "Yorkshire and the Humber: leadershipenquiries.yh@hee.nhs.uk" in text
+    assert "https://www.leadershipacademy.nhs.uk/" in text
+
+
+# --------------------------------------------------------------------------- consent and the form's shape
+
+
+def test_required_slots_without_consent_asks_for_it(domain, store):
+    form = ValidateAssessmentForm()
+    assert required(form, domain, {}) == FORM_SLOTS
+    assert store.has_consent(user_key(USER)) is False
+
+
+def test_required_slots_with_consent_skips_the_question(domain, store):
+    consent(store)
+    assert required(ValidateAssessmentForm(), domain, {}) == ["assessment_level", "assessment_note"]
+
+
+def test_required_slots_after_declining_ends_the_form(domain, store):
+    assert required(ValidateAssessmentForm(), domain, {"consent_given": False}) == []
+
+
+def test_ask_consent_names_the_form(domain):
+    messages, _ = run(ActionAskConsentGiven(), make_tracker(active_loop="assessment_form"), domain)
+    assert "stop and come back, see your profile" in text_of(messages)
+    assert payloads(messages) == ["/affirm", "/deny"]
+    messages, _ = run(ActionAskConsentGiven(), make_tracker(active_loop="reflection_form"), domain)
+    assert "look back at them later" in text_of(messages)
+
+
+def test_validate_consent_true_stores_consent(domain, store):
+    form = ValidateAssessmentForm()
+    slots, messages, events = form_turn(form, domain, {"requested_slot": "consent_given"}, {"consent_given": True},
+                                        "/affirm", intent="affirm")
+    assert store.has_consent(user_key(USER)) is True
+    assert "Thank you." in text_of(messages)
+    assert slot_sets(events) == {"consent_given": True, "requested_slot": "assessment_level"}
+
+
+def test_validate_consent_false_stores_nothing(domain, store):
+    form = ValidateAssessmentForm()
+    slots, messages, events = form_turn(form, domain, {"requested_slot": "consent_given"}, {"consent_given": False},
+                                        "/deny", intent="deny")
+    # Rasa has already set the extracted ``consent_given``; the form just ends without asking anything else
+    assert slot_sets(events) == {"requested_slot": None}
+    assert slots["consent_given"] is False
+    assert store.has_consent(user_key(USER)) is False
+    messages, events = run(ActionFinishAssessment(), make_tracker(slots={"consent_given": False}), domain)
+    assert "nothing has been saved" in text_of(messages)
+    assert store.open_assessment(user_key(USER)) is None
+
+
+def test_validate_consent_unclear_explains(domain, store):
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ValidateAssessmentForm().validate_consent_given(
+        "what do you mean", dispatcher, make_tracker(active_loop="assessment_form"), domain))
+    assert result == {"consent_given": None}
+    assert "coded version of this conversation's id" in text_of(dispatcher.messages)
+    assert store.has_consent(user_key(USER)) is False
+
+
+# --------------------------------------------------------------------------- the self-assessment
+
+
+def test_start_assessment_intro(domain, store):
+    messages, events = run(ActionStartAssessment(), make_tracker(text="start the self assessment"), domain)
+    assert text_of(messages).startswith("Let's do it. I'll take you through the nine dimensions")
+    assert slot_sets(events) == {"assessment_level": None, "assessment_note": None, "assessment_dimension": None,
+                                 "consent_given": None}
+
+
+def test_ask_level_creates_assessment_on_the_first_dimension(domain, store):
+    key = consent(store)
+    messages, events = run(ActionAskAssessmentLevel(), make_tracker(active_loop="assessment_form"), domain)
+    assert slot_sets(events) == {"assessment_dimension": "inspiring_shared_purpose"}
+    assert store.open_assessment(key) is not None
+    text = text_of(messages)
+    assert text.startswith("1 of 9: Inspiring shared purpose (Keeping patients and shared values at the heart")
+    assert "\nStrong: You are willing to take a personal risk" in text
+    assert payloads(messages) == [
+        '/choose_level{"level":"essential"}',
+        '/choose_level{"level":"proficient"}',
+        '/choose_level{"level":"strong"}',
+        '/choose_level{"level":"exemplary"}',
+        '/choose_level{"level":"not_sure"}',
+        "/skip",
+        "/stop",
+    ]
+
+
+def test_ask_level_starts_with_the_dimension_asked_about(domain, store):
+    consent(store)
+    tracker = make_tracker(active_loop="assessment_form", slots={"dimension": "holding_to_account"})
+    messages, events = run(ActionAskAssessmentLevel(), tracker, domain)
+    assert slot_sets(events) == {"assessment_dimension": "holding_to_account"}
+    assert text_of(messages).startswith("1 of 9: Holding to account")
+
+
+def test_validate_level_from_entity(domain, store):
+    key = consent(store)
+    slots = {"assessment_dimension": "inspiring_shared_purpose", "requested_slot": "assessment_level"}
+    slots, messages, events = form_turn(ValidateAssessmentForm(), domain, slots,
+                                        {"assessment_level": '/choose_level{"level":"strong"}'},
+                                        '/choose_level{"level":"strong"}', intent="choose_level",
+                                        entities=[entity("level", "strong")])
+    assert slot_sets(events) == {"assessment_level": "strong", "requested_slot": "assessment_note"}
+    assert store.open_assessment(key).levels == {"inspiring_shared_purpose": "strong"}
+    assert messages == []
+
+
+@pytest.mark.parametrize("typed, level", [("I'd say proficient", "proficient"), ("stong", "strong"),
+                                          ("not sure yet", "not_sure"), ("level 4", "exemplary")])
+def test_validate_level_from_typed_text(domain, store, typed, level):
+    key = consent(store)
+    slots = {"assessment_dimension": "leading_with_care", "requested_slot": "assessment_level"}
+    slots, _, events = form_turn(ValidateAssessmentForm(), domain, slots, {"assessment_level": typed}, typed,
+                                 intent="inform")
+    assert slot_sets(events)["assessment_level"] == level
+    assert store.open_assessment(key).levels == {"leading_with_care": level}
+
+
+def test_validate_level_skip_stores_skipped(domain, store):
+    key = consent(store)
+    slots = {"assessment_dimension": "evaluating_information", "requested_slot": "assessment_level"}
+    slots, _, events = form_turn(ValidateAssessmentForm(), domain, slots, {"assessment_level": "/skip"}, "/skip",
+                                 intent="skip")
+    assert slot_sets(events) == {"assessment_level": None, "assessment_note": None, "assessment_dimension": None,
+                                 "requested_slot": "assessment_level"}
+    rating = store.open_assessment(key).rating("evaluating_information")
+    assert rating.skipped is True and rating.level is None
+
+
+def test_validate_level_skip_typed(domain, store):
+    key = consent(store)
+    slots = {"assessment_dimension": "evaluating_information", "requested_slot": "assessment_level"}
+    form_turn(ValidateAssessmentForm(), domain, slots, {"assessment_level": "skip this one"}, "skip this one",
+              intent="inform")
+    assert store.open_assessment(key).rating("evaluating_information").skipped is True
+
+
+def test_validate_level_gibberish_asks_again(domain, store):
+    key = consent(store)
+    slots = {"assessment_dimension": "inspiring_shared_purpose", "requested_slot": "assessment_level"}
+    slots, messages, events = form_turn(ValidateAssessmentForm(), domain, slots,
+                                        {"assessment_level": "purple monkey dishwasher"}, "purple monkey dishwasher",
+                                        intent="out_of_scope")
+    assert slot_sets(events) == {"assessment_level": None, "requested_slot": "assessment_level"}
+    assert "I didn't catch a level there" in text_of(messages)
+    current = store.open_assessment(key)
+    assert current is None or current.ratings == ()
+
+
+def test_validate_note_stores_a_redacted_note(domain, store):
+    key = consent(store)
+    store.save_rating(key, "inspiring_shared_purpose", "strong")
+    note = "I spoke up for a patient (NHS 943 476 5919) when Dr Jones ignored his pain"
+    slots = {"assessment_dimension": "inspiring_shared_purpose", "assessment_level": "strong",
+             "requested_slot": "assessment_note"}
+    slots, messages, events = form_turn(ValidateAssessmentForm(), domain, slots, {"assessment_note": note}, note,
+                                        intent="inform")
+    stored = store.open_assessment(key).rating("inspiring_shared_purpose").note
+    assert stored == "I spoke up for a patient (NHS [NHS number]) when [name] ignored his pain"
+    assert "943 476 5919" not in stored
+    assert "I took out something that looked like a personal identifier" in text_of(messages)
+    # more dimensions to go: the form moves on to the next level question
+    assert slot_sets(events) == {"assessment_level": None, "assessment_note": None, "assessment_dimension": None,
+                                 "requested_slot": "assessment_level"}
+
+
+def test_validate_note_skip_stores_nothing(domain, store):
+    key = consent(store)
+    store.save_rating(key, "leading_with_care", "essential")
+    slots = {"assessment_dimension": "leading_with_care", "assessment_level": "essential",
+             "requested_slot": "assessment_note"}
+    _, messages, _ = form_turn(ValidateAssessmentForm(), domain, slots, {"assessment_note": "/skip"}, "/skip",
+                               intent="skip")
+    assert store.open_assessment(key).rating("leading_with_care").note is None
+    assert messages == []
+
+
+def test_ask_note_wording(domain):
+    messages, _ = run(ActionAskAssessmentNote(), make_tracker(slots={"assessment_level": "strong"}), domain)
+    assert text_of(messages).startswith("Thanks. What makes you say that?")
+    messages, _ = run(ActionAskAssessmentNote(), make_tracker(slots={"assessment_level": "not_sure"}), domain)
+    assert text_of(messages).startswith("That's fine: not being sure is useful to know.")
+
+
+def test_full_assessment_through_the_form(domain, store):
+    key = user_key(USER)
+    slots: Dict[str, Any] = {"requested_slot": "consent_given"}
+    slots, _, _ = form_turn(ValidateAssessmentForm(), domain, slots, {"consent_given": True}, "/affirm",
+                            intent="affirm")
+    assert slots["requested_slot"] == "assessment_level"
+    levels = ["strong", "essential", "proficient", "exemplary", "strong", "essential", "not sure", "skip", "proficient"]
+    asked = []
+    for n, level in enumerate(levels):
+        assert required(ValidateAssessmentForm(), domain, slots) == ["assessment_level", "assessment_note"]
+        slots, dim, messages = answer_dimension(domain, slots, level, note_text=f"note {n}",
+                                                intent="skip" if level == "skip" else "inform")
+        assert text_of(messages).startswith(f"{n + 1} of 9: ")
+        asked.append(dim)
+    assert asked == list(DIMENSION_IDS)
+    assert required(ValidateAssessmentForm(), domain, slots) == []
+    assert slots["requested_slot"] is None
+    current = store.open_assessment(key)
+    assert current.answered == DIMENSION_IDS
+    assert current.levels == {
+        "inspiring_shared_purpose": "strong",
+        "leading_with_care": "essential",
+        "evaluating_information": "proficient",
+        "connecting_our_service": "exemplary",
+        "sharing_the_vision": "strong",
+        "engaging_the_team": "essential",
+        "holding_to_account": "not_sure",
+        "influencing_for_results": "proficient",
+    }
+    assert current.rating("developing_capability").skipped is True
+    assert current.rating("inspiring_shared_purpose").note == "note 0"
+    assert current.rating("developing_capability").note is None  # skipped: no note asked for
+    assert current.rating("engaging_the_team").note == "note 5"
+
+
+def test_note_for_the_last_dimension_is_saved(domain, store):
+    """The note typed for the ninth dimension must be validated and saved like the other eight.
+
+    When it arrives, Rasa has already put the text in ``assessment_note``, so ``required_slots``
+    (all nine answered, note not None) returns [] and the note is never validated or stored."""
+    key = consent(store)
+    for dim in DIMENSION_IDS[:-1]:
+        store.save_rating(key, dim, "strong")
+    slots: Dict[str, Any] = {"requested_slot": "assessment_level"}
+    slots, dim, _ = answer_dimension(domain, slots, "proficient", note_text="I build alliances with the ICB",
+                                     intent="inform")
+    assert dim == "influencing_for_results"
+    assert slots["requested_slot"] is None
+    assert store.open_assessment(key).rating("influencing_for_results").note == "I build alliances with the ICB"
+
+
+def test_last_dimension_rated_still_asks_for_its_note(domain, store):
+    key = consent(store)
+    for dim in DIMENSION_IDS[:-1]:
+        store.save_rating(key, dim, "strong")
+    store.save_rating(key, DIMENSION_IDS[-1], "essential")
+    assert required(ValidateAssessmentForm(), domain, {"assessment_level": "essential",
+                                                         "assessment_dimension": DIMENSION_IDS[-1]}) == [
+        "assessment_level", "assessment_note"]
+    assert required(ValidateAssessmentForm(), domain, {"assessment_level": "essential",
+                                                         "assessment_note": "done"}) == []
+
+
+def test_finish_assessment_shows_the_profile(domain, store):
+    key = consent(store)
+    levels = {"inspiring_shared_purpose": "exemplary", "leading_with_care": "essential", "evaluating_information":
+              "strong", "holding_to_account": "essential"}
+    messages, events = complete_assessment(domain, store, levels)
+    text = text_of(messages)
+    assert "That's all nine. Thank you for taking the time." in text
+    assert "Strengths to build on: Inspiring shared purpose and Evaluating information." in text
+    assert "Areas to develop: Leading with care and Holding to account." in text
+    assert "You skipped Connecting our service, Sharing the vision, Engaging the team, Developing capability and " \
+           "Influencing for results." in text
+    assert "Some learning that fits:" in text
+    assert '/start_reflection{"dimension":"leading_with_care"}' in payloads(messages)
+    assert store.open_assessment(key) is None
+    assert [a.levels for a in store.completed_assessments(key)] == [levels]
+    assert slot_sets(events) == {"assessment_level": None, "assessment_note": None, "assessment_dimension": None,
+                                 "consent_given": None}
+
+
+def test_taking_it_again_shows_changes(domain, store):
+    consent(store)
+    complete_assessment(domain, store, {"inspiring_shared_purpose": "essential", "leading_with_care": "strong"})
+    messages, _ = complete_assessment(domain, store, {"inspiring_shared_purpose": "proficient",
+                                                      "leading_with_care": "strong"})
+    assert "Since last time: Inspiring shared purpose essential → proficient." in text_of(messages)
+    messages, _ = run(ActionShowProfile(), make_tracker(), domain)
+    assert "Since last time: Inspiring shared purpose essential → proficient." in text_of(messages)
+
+
+def test_finish_without_an_assessment(domain, store):
+    consent(store)
+    messages, _ = run(ActionFinishAssessment(), make_tracker(), domain)
+    assert "There's no self-assessment in progress to finish." in text_of(messages)
+
+
+def test_pause_mid_assessment_reports_progress(domain, store):
+    key = consent(store)
+    store.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.save_rating(key, "leading_with_care", None, skipped=True)
+    store.save_rating(key, "evaluating_information", "essential")
+    tracker = make_tracker(text="stop", intent="stop", active_loop="assessment_form",
+                           slots={"assessment_dimension": "connecting_our_service", "requested_slot": "assessment_level"})
+    messages, events = run(ActionPause(), tracker, domain)
+    text = text_of(messages)
+    assert "Your answers so far are saved (3 of 9)" in text
+    assert "we'll pick up from Connecting our service" in text
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert slot_sets(events)["requested_slot"] is None
+    assert slot_sets(events)["assessment_dimension"] is None
+    # the answers really are kept
+    assert store.open_assessment(key).answered == ("inspiring_shared_purpose", "leading_with_care",
+                                                  "evaluating_information")
+
+
+def test_pause_with_nothing_running(domain):
+    messages, _ = run(ActionPause(), make_tracker(text="stop", intent="stop"), domain)
+    assert "There's nothing running just now" in text_of(messages)
+
+
+def test_resume_after_pause(domain, store):
+    key = consent(store)
+    store.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.save_rating(key, "leading_with_care", "proficient")
+    messages, _ = run(ActionStartAssessment(), make_tracker(text="carry on with my self-assessment"), domain)
+    assert "Welcome back. You've answered 2 of 9, so let's carry on with Evaluating information." in text_of(messages)
+    _, events = run(ActionAskAssessmentLevel(), make_tracker(active_loop="assessment_form"), domain)
+    assert slot_sets(events) == {"assessment_dimension": "evaluating_information"}
+
+
+def test_restart_on_request_keeps_completed(domain, store):
+    key = consent(store)
+    complete_assessment(domain, store, {"inspiring_shared_purpose": "strong"})
+    store.save_rating(key, "inspiring_shared_purpose", "essential")
+    messages, _ = run(ActionStartAssessment(), make_tracker(text="start the assessment again"), domain)
+    assert "Starting afresh" in text_of(messages)
+    assert store.open_assessment(key).ratings == ()
+    assert len(store.completed_assessments(key)) == 1
+
+
+def test_show_profile_before_and_after(domain, store):
+    key = consent(store)
+    messages, _ = run(ActionShowProfile(), make_tracker(text="show my profile"), domain)
+    assert "You haven't completed a self-assessment yet." in text_of(messages)
+    assert payloads(messages) == ["/start_self_assessment"]
+
+    store.save_rating(key, "inspiring_shared_purpose", "strong")
+    messages, _ = run(ActionShowProfile(), make_tracker(text="show my profile"), domain)
+    assert "You haven't completed a self-assessment yet. You also have a self-assessment in progress (1 of 9 " \
+           "answered)." in text_of(messages)
+
+    store.save_rating(key, "leading_with_care", "essential")
+    store.complete_assessment(key)
+    messages, _ = run(ActionShowProfile(), make_tracker(text="show my profile"), domain)
+    text = text_of(messages)
+    assert "Here's your profile. Inspiring shared purpose: strong, Leading with care: essential." in text
+    assert "Strengths to build on: Inspiring shared purpose." in text
+    assert "Areas to develop: Leading with care." in text
+    assert payloads(messages)[0] == '/start_reflection{"dimension":"leading_with_care"}'
+
+
+def test_profiles_are_per_person(domain, store):
+    consent(store)
+    complete_assessment(domain, store, {"inspiring_shared_purpose": "strong", "leading_with_care": "essential"})
+    other = consent(store, "someone-else")
+    store.save_rating(other, "holding_to_account", "proficient")
+    messages, _ = run(ActionShowProfile(), make_tracker(sender_id="someone-else"), domain)
+    assert "You haven't completed a self-assessment yet. You also have a self-assessment in progress (1 of 9 " \
+           "answered)." in text_of(messages)
+    assert "Inspiring shared purpose" not in text_of(messages)
+
+
+# --------------------------------------------------------------------------- reflection
+
+
+def _start_reflection(domain, **kwargs):
+    messages, events = run(ActionStartReflection(), make_tracker(**kwargs), domain)
+    return messages, slot_sets(events)
+
+
+def test_start_reflection_on_a_named_dimension(domain, store):
+    messages, slots = _start_reflection(domain, text="reflect on holding to account", intent="start_reflection",
+                                        entities=[entity("dimension", "holding to account")])
+    assert slots["reflection_queue"] == ["receiving_end", "holding_to_account_1", "holding_to_account_2"]
+    assert slots["reflection_dimension"] == "holding_to_account"
+    assert slots["reflection_saved"] == 0.0
+    assert "then two on Holding to account." in text_of(messages)
+    assert "leave out anything that could identify a patient" in text_of(messages)
+
+
+def test_ask_reflection_answer_asks_the_receiving_end_question_first(domain):
+    tracker = make_tracker(slots={"reflection_queue": ["receiving_end", "holding_to_account_1"]},
+                           active_loop="reflection_form")
+    messages, _ = run(ActionAskReflectionAnswer(), tracker, domain)
+    assert text_of(messages) == "What's it like being on the receiving end of me?"
+    assert payloads(messages) == ["/skip", "/stop"]
+
+
+def _reflection_slots(queue, saved=0.0):
+    return {"reflection_queue": queue, "reflection_dimension": "holding_to_account", "reflection_saved": saved,
+            "requested_slot": "reflection_answer"}
+
+
+def test_reflection_answer_is_redacted_stored_and_popped(domain, store):
+    key = consent(store)
+    answer = "Honestly, tense. Mrs Green's daughter rang me on 07700 900123 to complain."
+    slots, messages, events = form_turn(ValidateReflectionForm(), domain,
+                                        _reflection_slots(["receiving_end", "holding_to_account_1"]),
+                                        {"reflection_answer": answer}, answer, intent="inform",
+                                        loop="reflection_form")
+    assert slots["reflection_queue"] == ["holding_to_account_1"]
+    assert slots["reflection_saved"] == 1.0
+    assert slots["requested_slot"] == "reflection_answer"
+    [saved] = store.reflections(key)
+    assert saved.prompt_id == "receiving_end" and saved.dimension_id is None
+    assert saved.prompt_text == "What's it like being on the receiving end of me?"
+    assert saved.answer == "Honestly, tense. [name] daughter rang me on [phone number] to complain."
+    assert "I took out something that looked like a personal identifier" in text_of(messages)
+
+    slots, _, _ = form_turn(ValidateReflectionForm(), domain, slots, {"reflection_answer": "I set clearer goals"},
+                            "I set clearer goals", intent="inform", loop="reflection_form")
+    assert slots["reflection_queue"] == []
+    assert slots["reflection_saved"] == 2.0
+    assert slots["requested_slot"] is None  # nothing left to ask: the form ends
+    assert [(r.prompt_id, r.dimension_id) for r in store.reflections(key)] == [
+        ("holding_to_account_1", "holding_to_account"), ("receiving_end", None)]
+
+
+def test_reflection_skip_pops_without_storing(domain, store):
+    key = consent(store)
+    slots, _, _ = form_turn(ValidateReflectionForm(), domain, _reflection_slots(["receiving_end", "holding_to_account_1"]),
+                            {"reflection_answer": "/skip"}, "/skip", intent="skip", loop="reflection_form")
+    assert slots["reflection_queue"] == ["holding_to_account_1"]
+    assert slots["reflection_saved"] == 0.0
+    assert store.reflections(key) == []
+
+
+def test_reflection_stop_ends_without_storing(domain, store):
+    key = consent(store)
+    slots, messages, _ = form_turn(ValidateReflectionForm(), domain, _reflection_slots(["receiving_end"]),
+                                   {"reflection_answer": "stop"}, "stop", intent="stop", loop="reflection_form")
+    assert slots["reflection_queue"] == []
+    assert "OK, we'll stop there." in text_of(messages)
+    assert store.reflections(key) == []
+
+
+def test_reflection_form_asks_consent_first(domain, store):
+    form = ValidateReflectionForm()
+    assert required(form, domain, {"reflection_queue": ["receiving_end"]}, loop="reflection_form") == [
+        "consent_given", "reflection_answer"]
+    consent(store)
+    assert required(form, domain, {"reflection_queue": ["receiving_end"]}, loop="reflection_form") == [
+        "reflection_answer"]
+    assert required(form, domain, {"reflection_queue": []}, loop="reflection_form") == []
+
+
+def test_second_session_rotates_prompts(domain, store):
+    key = consent(store)
+    store.add_reflection(key, "holding_to_account_1", "Q", "a", "holding_to_account")
+    store.add_reflection(key, "holding_to_account_2", "Q", "b", "holding_to_account")
+    _, slots = _start_reflection(domain, text="reflect on holding to account",
+                                 entities=[entity("dimension", "holding to account")])
+    assert slots["reflection_queue"] == ["receiving_end", "holding_to_account_3", "holding_to_account_4"]
+
+
+def test_start_reflection_suggests_from_the_profile(domain, store):
+    key = consent(store)
+    store.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.save_rating(key, "engaging_the_team", "essential")
+    store.complete_assessment(key)
+    messages, slots = _start_reflection(domain, text="I'd like to reflect", intent="start_reflection")
+    assert slots["reflection_dimension"] == "engaging_the_team"
+    assert "then two on Engaging the team (it came up as an area to develop in your profile)." in text_of(messages)
+
+
+def test_typed_request_for_a_reflection_uses_the_profile(domain, store):
+    """"Can we do a reflection" names no dimension; the keyword "reflection" belongs to
+    Developing capability, so the profile's suggestion is ignored."""
+    key = consent(store)
+    store.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.save_rating(key, "engaging_the_team", "essential")
+    store.complete_assessment(key)
+    _, slots = _start_reflection(domain, text="can we do a reflection", intent="start_reflection")
+    assert slots["reflection_dimension"] == "engaging_the_team"
+
+
+def test_start_reflection_early_career(domain, store):
+    messages, slots = _start_reflection(domain, text="reflect with me", intent="start_reflection",
+                                        slots={"career_stage": "early_career"})
+    assert slots["reflection_queue"] == ["receiving_end", "ec_self_awareness", "ec_interpersonal_communication"]
+    assert slots["reflection_dimension"] is None
+    assert "self-awareness and interpersonal and communication skills" in text_of(messages)
+
+
+def test_early_career_reflection_moves_on_to_unused_focus_areas(domain, store):
+    key = consent(store)
+    store.add_reflection(key, "ec_self_awareness", "Q", "a", "leading_with_care")
+    store.add_reflection(key, "ec_interpersonal_communication", "Q", "b", "engaging_the_team")
+    _, slots = _start_reflection(domain, text="reflect with me", slots={"career_stage": "early_career"})
+    assert slots["reflection_queue"] == ["receiving_end", "ec_professionalism_fairness", "ec_team_working"]
+
+
+def test_ask_reflection_answer_for_an_early_career_prompt_and_an_empty_queue(domain):
+    tracker = make_tracker(slots={"reflection_queue": ["ec_question_and_challenge"]}, active_loop="reflection_form")
+    messages, _ = run(ActionAskReflectionAnswer(), tracker, domain)
+    assert text_of(messages).startswith("Was there a moment recently when you wanted to ask a question")
+    messages, _ = run(ActionAskReflectionAnswer(), make_tracker(slots={"reflection_queue": []}), domain)
+    assert text_of(messages) == "That's all the questions I had."
+
+
+def test_consent_given_in_the_reflection_form(domain, store):
+    slots = {"reflection_queue": ["receiving_end"], "requested_slot": "consent_given"}
+    slots, messages, events = form_turn(ValidateReflectionForm(), domain, slots, {"consent_given": True}, "/affirm",
+                                        intent="affirm", loop="reflection_form")
+    assert store.has_consent(user_key(USER)) is True
+    assert slot_sets(events) == {"consent_given": True, "requested_slot": "reflection_answer"}
+
+
+def test_finish_reflection(domain, store):
+    consent(store)
+    tracker = make_tracker(slots={"reflection_saved": 2.0, "reflection_dimension": "holding_to_account"})
+    messages, events = run(ActionFinishReflection(), tracker, domain)
+    assert "I've saved 2 answers, and only you can see them." in text_of(messages)
+    assert '/ask_recommendation{"dimension":"holding_to_account"}' in payloads(messages)
+    assert slot_sets(events)["reflection_queue"] is None
+
+
+def test_finish_reflection_after_declining(domain, store):
+    messages, _ = run(ActionFinishReflection(), make_tracker(slots={"consent_given": False}), domain)
+    assert "nothing has been saved" in text_of(messages)
+    assert "What's it like being on the receiving end of me?" in text_of(messages)
+
+
+def test_show_reflections_lists_them_and_only_to_their_owner(domain, store):
+    key = consent(store)
+    store.add_reflection(key, "receiving_end", "Q", "Calm but rushed", None)
+    store.add_reflection(key, "leading_with_care_1", "Q", "I checked in with a quiet colleague", "leading_with_care")
+    messages, _ = run(ActionShowReflections(), make_tracker(text="show my reflections"), domain)
+    text = text_of(messages)
+    assert text.startswith("Your most recent reflections (newest first):\n")
+    lines = text.splitlines()[1:]
+    assert lines[0].endswith(', Leading with care: "I checked in with a quiet colleague"')
+    assert lines[1].endswith(', How others experience you: "Calm but rushed"')
+
+    other = consent(store, "another-sender")  # a real, consenting second person
+    store.add_reflection(other, "receiving_end", "Q", "Someone else's thoughts", None)
+    messages, _ = run(ActionShowReflections(), make_tracker(sender_id="another-sender"), domain)
+    assert "Someone else's thoughts" in text_of(messages)
+    assert "quiet colleague" not in text_of(messages)
+    messages, _ = run(ActionShowReflections(), make_tracker(sender_id="a-third-sender"), domain)
+    assert text_of(messages) == "You haven't saved any reflections yet."
+    assert "quiet colleague" not in text_of(messages)
+
+
+def test_show_reflections_shortens_long_answers(domain, store):
+    key = consent(store)
+    store.add_reflection(key, "receiving_end", "Q", "word " * 200, None)
+    messages, _ = run(ActionShowReflections(), make_tracker(), domain)
+    line = text_of(messages).splitlines()[1]
+    assert line.endswith('…"')
+    assert len(line) < 360
+
+
+# --------------------------------------------------------------------------- recommendations
+
+
+def test_recommend_for_a_dimension(domain, store):
+    tracker = make_tracker(text="courses for holding to account", intent="ask_recommendation",
+                           entities=[entity("dimension", "holding to account")])
+    messages, events = run(ActionRecommend(), tracker, domain)
+    text = text_of(messages)
+    assert text.startswith("Learning for Holding to account:\n• Mary Seacole programme")
+    assert text.count("\n• ") == 3
+    assert payloads(messages) == ['/start_reflection{"dimension":"holding_to_account"}']
+    assert events == []
+
+
+def test_recommend_for_a_career_stage(domain, store):
+    key = consent(store)
+    tracker = make_tracker(text="I'm a new ward manager", intent="ask_recommendation",
+                           entities=[entity("career_stage", "ward manager")])
+    messages, events = run(ActionRecommend(), tracker, domain)
+    assert slot_sets(events) == {"career_stage": "first_role"}
+    assert text_of(messages).startswith("Learning for someone at your stage (first formal leadership role):")
+    assert store.career_stage(key) == "first_role"  # kept, because the person agreed to storage
+
+
+def test_recommend_does_not_store_stage_without_consent(domain, store):
+    tracker = make_tracker(text="I'm a matron", intent="ask_recommendation",
+                           entities=[entity("career_stage", "matron")])
+    _, events = run(ActionRecommend(), tracker, domain)
+    assert slot_sets(events) == {"career_stage": "mid_level"}
+    assert store.career_stage(user_key(USER)) is None
+
+
+def test_recommend_from_last_profile(domain, store):
+    key = consent(store)
+    store.save_rating(key, "inspiring_shared_purpose", "exemplary")
+    store.save_rating(key, "evaluating_information", "essential")
+    store.complete_assessment(key)
+    messages, _ = run(ActionRecommend(), make_tracker(text="/ask_recommendation", intent="ask_recommendation"),
+                      domain)
+    text = text_of(messages)
+    assert text.startswith("Learning from your last profile, for Evaluating information:\n• ")
+    assert payloads(messages) == ['/start_reflection{"dimension":"evaluating_information"}']
+
+
+@pytest.mark.parametrize("typed", ["what learning would help me", "suggest some training pls",
+                                   "next steps for my development"])
+def test_typed_request_for_learning_uses_the_profile(domain, store, typed):
+    """Asking for "learning", "training" or "development" in your own words is a request for
+    recommendations, not a mention of Developing capability (whose keywords include those words)."""
+    key = consent(store)
+    store.save_rating(key, "inspiring_shared_purpose", "exemplary")
+    store.save_rating(key, "evaluating_information", "essential")
+    store.complete_assessment(key)
+    messages, _ = run(ActionRecommend(), make_tracker(text=typed, intent="ask_recommendation"), domain)
+    assert text_of(messages).startswith("Learning from your last profile, for Evaluating information:")
+
+
+def test_recommend_with_nothing_to_go_on(domain, store):
+    messages, _ = run(ActionRecommend(), make_tracker(text="any courses?", intent="ask_recommendation"), domain)
+    text = text_of(messages)
+    assert text.startswith("Here are three good places to start.")
+    assert text.count("\n• ") == 3
+    assert payloads(messages) == [
+        '/ask_recommendation{"career_stage":"early_career"}',
+        '/ask_recommendation{"career_stage":"first_role"}',
+        '/ask_recommendation{"career_stage":"mid_level"}',
+        '/ask_recommendation{"career_stage":"senior"}',
+    ]
+
+
+def test_recommend_for_early_career_gives_the_gentle_path(domain, store):
+    tracker = make_tracker(text="I'm a student nurse", intent="ask_recommendation",
+                           entities=[entity("career_stage", "student nurse")])
+    messages, events = run(ActionRecommend(), tracker, domain)
+    assert "A gentle path to start on:\n• enhance Leadership Resource Guide: First Principles" in text_of(messages)
+    assert slot_sets(events) == {"career_stage": "early_career"}
+
+
+def test_early_career(domain, store):
+    messages, events = run(ActionEarlyCareer(), make_tracker(text="I'm early in my career", intent="early_career"),
+                           domain)
+    text = text_of(messages)
+    assert text.startswith("Leadership doesn't arrive with a job title.")
+    assert "Five things that matter most early on:\n• Self-awareness:" in text
+    assert '"What\'s it like being on the receiving end of me?"' in text
+    assert "A gentle path to start on:\n• enhance Leadership Resource Guide: First Principles (" in text
+    assert slot_sets(events) == {"career_stage": "early_career"}
+
+
+# --------------------------------------------------------------------------- signposting
+
+
+def test_signpost_outside_a_form(domain, store):
+    messages, events = run(ActionSignpost(), make_tracker(text="I can't cope", intent="express_distress"), domain)
+    text = text_of(messages)
+    assert text.startswith("Thank you for telling me.")
+    assert "call 999" in text
+    assert "Samaritans: Call 116 123" in text
+    assert "Text FRONTLINE to 85258" in text
+    assert "not a crisis service" in text
+    assert events == []
+    assert payloads(messages) == ["/ask_capabilities"]
+
+
+def test_signpost_inside_a_form_stops_it_and_offers_to_carry_on(domain, store):
+    key = consent(store)
+    store.save_rating(key, "inspiring_shared_purpose", "strong")
+    tracker = make_tracker(text="I want to end it all", intent="express_distress", active_loop="assessment_form",
+                           slots={"requested_slot": "assessment_note"})
+    messages, events = run(ActionSignpost(), tracker, domain)
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert slot_sets(events) == {"requested_slot": None}
+    assert "116 123" in text_of(messages)
+    assert payloads(messages) == ["/start_self_assessment", "/ask_capabilities"]
+
+
+def test_signpost_works_when_the_database_is_unreachable(domain, unwritable_database):
+    tracker = make_tracker(text="I don't want to be here any more", intent="express_distress",
+                           active_loop="reflection_form")
+    messages, events = run(ActionSignpost(), tracker, domain)
+    text = text_of(messages)
+    assert "116 123" in text and "999" in text
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events
+    assert STORAGE_TROUBLE not in text
+    assert payloads(messages) == ["/ask_capabilities"]
+
+
+def test_signpost_followup(domain):
+    messages, _ = run(ActionSignpostFollowup(), make_tracker(text="I'm fine"), domain)
+    assert text_of(messages).startswith("That's OK, and thank you for letting me know.")
+
+
+# --------------------------------------------------------------------------- storage failures
+
+
+GUARDED_ACTIONS = [
+    ActionStartAssessment,
+    ActionAskAssessmentLevel,
+    ActionFinishAssessment,
+    ActionShowProfile,
+    ActionStartReflection,
+    ActionShowReflections,
+    ActionRecommend,
+    ActionEarlyCareer,
+]
+
+
+@pytest.mark.parametrize("failure", ["unwritable_database", "unopenable_database"])
+@pytest.mark.parametrize("action_class", GUARDED_ACTIONS, ids=lambda c: c.__name__)
+def test_storage_failure_gives_a_kind_message(domain, request, failure, action_class):
+    request.getfixturevalue(failure)
+    tracker = make_tracker(text="hello", slots={"career_stage": "early_career"}, active_loop="assessment_form")
+    messages, events = run(action_class(), tracker, domain)
+    assert STORAGE_TROUBLE in text_of(messages)
+    assert events == []
+
+
+def test_pause_with_storage_failure(domain, unopenable_database):
+    messages, _ = run(ActionPause(), make_tracker(text="stop", active_loop="assessment_form"), domain)
+    assert text_of(messages) == STORAGE_TROUBLE
+
+
+def _validators():
+    assessment, reflection = ValidateAssessmentForm(), ValidateReflectionForm()
+    return {
+        "assessment.required_slots": lambda d, t, dom: assessment.required_slots(FORM_SLOTS, d, t, dom),
+        "assessment.consent_given": lambda d, t, dom: assessment.validate_consent_given(True, d, t, dom),
+        "assessment.level": lambda d, t, dom: assessment.validate_assessment_level("strong", d, t, dom),
+        "assessment.note": lambda d, t, dom: assessment.validate_assessment_note("a note", d, t, dom),
+        "reflection.required_slots": lambda d, t, dom: reflection.required_slots([], d, t, dom),
+        "reflection.answer": lambda d, t, dom: reflection.validate_reflection_answer("an answer", d, t, dom),
+    }
+
+
+@pytest.mark.parametrize("failure", ["unopenable_database", "unwritable_database"])
+@pytest.mark.parametrize("which", list(_validators()))
+def test_form_validation_storage_failure_gives_a_kind_message(domain, request, failure, which):
+    """A database that cannot be reached must not crash a form mid-conversation.
+
+    ``guarded`` treats OSError as a storage failure (it is what an unusable SQLite path raises),
+    but the form validators only catch SQLAlchemyError."""
+    request.getfixturevalue(failure)
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(slots={"assessment_dimension": "leading_with_care", "reflection_queue": ["receiving_end"],
+                                  "consent_given": True}, active_loop="assessment_form")
+    result = asyncio.run(_validators()[which](dispatcher, tracker, domain))
+    assert STORAGE_TROUBLE in text_of(dispatcher.messages)
+    if isinstance(result, dict):
+        assert all(v in (None, False, []) for v in result.values()), result
+    else:
+        assert result == []
