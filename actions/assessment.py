@@ -82,6 +82,8 @@ class ConsentMixin:
 
     async def validate_consent_given(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> Dict[Text, Any]:
+        if slot_value is None:  # reset when the form started, not an answer
+            return {"consent_given": None}
         if slot_value is True:
             try:
                 store().record_consent(key(tracker), True)
@@ -154,6 +156,8 @@ class ValidateAssessmentForm(ConsentMixin, FormValidationAction):
 
     async def validate_assessment_level(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> Dict[Text, Any]:
+        if slot_value is None:  # reset by an action, not typed: nothing to validate
+            return {"assessment_level": None}
         c = content()
         user = key(tracker)
         dim = tracker.get_slot("assessment_dimension")
@@ -186,6 +190,8 @@ class ValidateAssessmentForm(ConsentMixin, FormValidationAction):
 
     async def validate_assessment_note(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> Dict[Text, Any]:
+        if slot_value is None:  # reset by an action, not typed: nothing to validate
+            return {"assessment_note": None}
         user = key(tracker)
         dim = tracker.get_slot("assessment_dimension")
         text = slot_value if isinstance(slot_value, str) else ""
@@ -267,6 +273,10 @@ class ActionPause(Action):
             done, total = progress(answered)
             nxt = next_dimension(answered)
             where = f" from {content().dimension(nxt).name}" if nxt else ""
+            if not done:
+                dispatcher.utter_message(text="No problem, we'll leave it there. Nothing was answered yet, so "
+                                         "there's nothing to save.", buttons=MENU)
+                return events
             dispatcher.utter_message(
                 text=f"No problem, we'll stop here. Your answers so far are saved ({done} of {total}). "
                 f"Whenever you're ready, say \"carry on with my self-assessment\" and we'll pick up{where}.",

@@ -83,6 +83,8 @@ class ValidateReflectionForm(ConsentMixin, FormValidationAction):
 
     async def validate_reflection_answer(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                          domain: DomainDict) -> Dict[Text, Any]:
+        if slot_value is None:  # reset by an action, not typed: nothing to validate
+            return {"reflection_answer": None}
         queue = list(tracker.get_slot("reflection_queue") or [])
         saved = int(tracker.get_slot("reflection_saved") or 0)
         text = slot_value if isinstance(slot_value, str) else ""

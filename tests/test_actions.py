@@ -343,6 +343,22 @@ def test_validate_consent_false_stores_nothing(domain, store):
     assert store.open_assessment(user_key(USER)) is None
 
 
+@pytest.mark.parametrize("form_cls, loop", [("assessment", "assessment_form"), ("reflection", "reflection_form")])
+def test_form_activation_with_reset_slots_is_silent_and_stores_nothing(domain, store, form_cls, loop):
+    """The start actions reset the form's slots to None; validating those must not speak or write."""
+    form = ValidateAssessmentForm() if form_cls == "assessment" else ValidateReflectionForm()
+    reset = ({"assessment_level": None, "assessment_note": None, "consent_given": None} if form_cls == "assessment"
+             else {"reflection_answer": None, "consent_given": None})
+    slots, messages, events = form_turn(form, domain, {"reflection_queue": ["receiving_end"]}, reset,
+                                        "start", intent="start_self_assessment", loop=loop)
+    assert messages == []
+    assert slot_sets(events).get("requested_slot", "consent_given") == "consent_given"
+    assert store.open_assessment(user_key(USER)) is None
+    assert store.reflections(user_key(USER)) == []
+    engine_rows = store.engine.connect().exec_driver_sql("SELECT count(*) FROM coach_people").scalar()
+    assert engine_rows == 0
+
+
 def test_validate_consent_unclear_explains(domain, store):
     dispatcher = CollectingDispatcher()
     result = asyncio.run(ValidateAssessmentForm().validate_consent_given(

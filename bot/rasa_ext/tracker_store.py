@@ -59,6 +59,9 @@ def redact_event(data: Dict[Text, Any]) -> Dict[Text, Any]:
 class CoachTrackerStore(SQLTrackerStore):
     def __init__(self, domain: Optional[Domain] = None, event_broker: Optional[EventBroker] = None,
                  url: Optional[Text] = None, **kwargs: Any) -> None:
+        # The endpoint config may carry Rasa's own connection keys; the URL decides.
+        for unused in ("host", "dialect", "port", "db", "username", "password", "login_db", "query"):
+            kwargs.pop(unused, None)
         url = url or database_url()
         backend = make_url(url).get_backend_name()
         if backend == "sqlite" and make_url(url).database:

@@ -6,19 +6,22 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import new_sender
+from tests.e2e.harness import new_sender
 
 LEVELS = ["strong", "proficient", "essential", "exemplary", "strong", "not_sure", "proficient", "essential", "strong"]
 
 
 def choose(level: str) -> str:
-    return "/choose_level" + json.dumps({"level": level})
+    return "/choose_level" + json.dumps({"level": level}, separators=(",", ":"))
 
 
 def start_with_consent(coach, sender: str) -> str:
     replies = coach.say(sender, "I'd like to do the self-assessment please")
     text = coach.text(replies)
     assert "may I keep your answers" in text
+    # Nothing but the introduction and the question: no error, no explanation, nothing stored yet.
+    assert "didn't catch" not in text and "I'd keep your ratings" not in text
+    assert coach.rows("SELECT count(*) FROM coach_people WHERE user_key = ?", coach.user_key(sender)) == [(0,)]
     replies = coach.say(sender, "yes that's fine")
     text = coach.text(replies)
     assert "1 of 9: Inspiring shared purpose" in text

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.e2e.conftest import new_sender
+from tests.e2e.harness import new_sender
 
 
 def test_assessment_resumes_after_rasa_restart(coach):

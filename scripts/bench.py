@@ -1,0 +1,210 @@
+"""`make bench`: how well the coach understands people, and how fast it answers.
+
+1. NLU: 5-fold cross-validation of the real pipeline (config.yml) on data/nlu,
+   with intent precision, recall and F1 per intent and macro averages.
+2. Latency: the action server and Rasa server on loopback with a fresh SQLite
+   database; one person sending messages in turn, then several at once.
+
+Writes results/bench.json and results/bench.md (and Rasa's own reports under
+results/cv/). Progress is printed as it goes; the whole run takes a while
+(five trainings of the NLU model).
+
+    python scripts/bench.py [--folds 5] [--skip-cv] [--skip-latency] [--users 10] [--messages 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+RESULTS = ROOT / "results"
+RASA = str(Path(sys.executable).parent / "rasa")
+
+SCRIPT = [
+    "hello", "what are the nine dimensions", "tell me about holding to account", "what does strong look like",
+    "any courses for engaging the team", "I'm a student nurse, where do I start", "how does 360 feedback work",
+    "what can you do", "show my reflections", "thanks",
+]
+
+
+def log(msg: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {msg}", flush=True)
+
+
+def cross_validate(folds: int) -> dict:
+    out = RESULTS / "cv"
+    log(f"NLU: {folds}-fold cross-validation (trains the NLU model {folds} times)...")
+    started = time.monotonic()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false"}
+    proc = subprocess.run(
+        [RASA, "test", "nlu", "--nlu", "data", "--config", "config.yml", "--cross-validation", "--folds", str(folds),
+         "--out", str(out), "--no-plot"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        sys.exit(f"cross-validation failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    report = json.loads((out / "intent_report.json").read_text())
+    per_intent = {
+        name: {k: round(v, 4) for k, v in vals.items() if k in ("precision", "recall", "f1-score", "support")}
+        for name, vals in report.items()
+        if isinstance(vals, dict) and name not in ("macro avg", "micro avg", "weighted avg")
+    }
+    macro = report["macro avg"]
+    result = {
+        "folds": folds,
+        "seconds": round(time.monotonic() - started, 1),
+        "macro": {k: round(macro[k], 4) for k in ("precision", "recall", "f1-score")},
+        "weighted_f1": round(report.get("weighted avg", {}).get("f1-score", 0.0), 4),
+        "accuracy": round(report.get("accuracy", 0.0), 4),
+        "per_intent": per_intent,
+    }
+    log(f"NLU: macro F1 {result['macro']['f1-score']:.3f} in {result['seconds']} s")
+    return result
+
+
+def percentile(values, q):
+    values = sorted(values)
+    if not values:
+        return 0.0
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def latency(users: int, messages: int) -> dict:
+    from tests.e2e.harness import Coach, new_sender
+
+    workdir = Path(tempfile.mkdtemp(prefix="coach-bench-"))
+    coach = Coach(workdir)
+    log("latency: starting the action server and the Rasa server...")
+    t0 = time.monotonic()
+    coach.start_actions()
+    coach.start_rasa()
+    load_s = time.monotonic() - t0
+    log(f"latency: servers ready in {load_s:.0f} s")
+    try:
+        single = []
+        sender = new_sender()
+        for i in range(messages):
+            t = time.monotonic()
+            coach.say(sender, SCRIPT[i % len(SCRIPT)])
+            single.append((time.monotonic() - t) * 1000)
+        log(f"latency: one person, p50 {percentile(single, .5):.0f} ms")
+
+        concurrent, errors = [], []
+        lock = threading.Lock()
+
+        def person():
+            s = new_sender()
+            for i in range(len(SCRIPT)):
+                t = time.monotonic()
+                try:
+                    coach.say(s, SCRIPT[i])
+                    with lock:
+                        concurrent.append((time.monotonic() - t) * 1000)
+                except Exception as exc:  # noqa: BLE001 - counted and reported
+                    with lock:
+                        errors.append(repr(exc))
+
+        t = time.monotonic()
+        threads = [threading.Thread(target=person) for _ in range(users)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        wall = time.monotonic() - t
+        log(f"latency: {users} people at once, p50 {percentile(concurrent, .5):.0f} ms, "
+            f"p95 {percentile(concurrent, .95):.0f} ms")
+        rss = _rss_mb(coach.rasa.pid), _rss_mb(coach.actions.pid)
+        return {
+            "server_start_seconds": round(load_s, 1),
+            "single_user": {"messages": len(single), "p50_ms": round(percentile(single, .5)),
+                            "p95_ms": round(percentile(single, .95)), "mean_ms": round(statistics.mean(single))},
+            "concurrent": {"users": users, "messages": len(concurrent), "errors": len(errors),
+                           "p50_ms": round(percentile(concurrent, .5)), "p95_ms": round(percentile(concurrent, .95)),
+                           "throughput_per_s": round(len(concurrent) / wall, 1)},
+            "memory_mb": {"rasa_server": rss[0], "action_server": rss[1]},
+        }
+    finally:
+        coach.stop()
+
+
+def _rss_mb(pid: int) -> float:
+    total = 0
+    for p in [pid] + _children(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return round(total / 1024, 1)
+
+
+def _children(pid: int):
+    try:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    except OSError:
+        return []
+    kids = [int(x) for x in out]
+    return kids + [g for k in kids for g in _children(k)]
+
+
+def write_markdown(report: dict) -> str:
+    lines = [f"# Benchmark, {report['when']}", "", f"Machine: {report['machine']}", ""]
+    cv = report.get("nlu")
+    if cv:
+        lines += [f"## NLU ({cv['folds']}-fold cross-validation, {cv['seconds']} s)", "",
+                  f"Macro precision {cv['macro']['precision']:.3f}, recall {cv['macro']['recall']:.3f}, "
+                  f"**F1 {cv['macro']['f1-score']:.3f}**; accuracy {cv['accuracy']:.3f}.", "",
+                  "| intent | precision | recall | F1 | examples |", "|---|---|---|---|---|"]
+        for name, v in sorted(cv["per_intent"].items(), key=lambda kv: kv[1].get("f1-score", 0)):
+            lines.append(f"| {name} | {v.get('precision', 0):.3f} | {v.get('recall', 0):.3f} | "
+                         f"{v.get('f1-score', 0):.3f} | {int(v.get('support', 0))} |")
+        lines.append("")
+    lat = report.get("latency")
+    if lat:
+        s, c = lat["single_user"], lat["concurrent"]
+        lines += ["## Latency (REST, loopback, SQLite, action server on)", "",
+                  f"- servers ready in {lat['server_start_seconds']} s",
+                  f"- one person: p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms over {s['messages']} messages",
+                  f"- {c['users']} people at once: p50 {c['p50_ms']} ms, p95 {c['p95_ms']} ms, "
+                  f"{c['throughput_per_s']} messages/s, {c['errors']} errors",
+                  f"- memory: Rasa server {lat['memory_mb']['rasa_server']} MB, "
+                  f"action server {lat['memory_mb']['action_server']} MB", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--users", type=int, default=10)
+    parser.add_argument("--messages", type=int, default=40)
+    parser.add_argument("--skip-cv", action="store_true")
+    parser.add_argument("--skip-latency", action="store_true")
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    report = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"}
+    if not args.skip_cv:
+        report["nlu"] = cross_validate(args.folds)
+    if not args.skip_latency:
+        report["latency"] = latency(args.users, args.messages)
+    (RESULTS / "bench.json").write_text(json.dumps(report, indent=2))
+    (RESULTS / "bench.md").write_text(write_markdown(report))
+    log(f"written {RESULTS / 'bench.md'} and {RESULTS / 'bench.json'}")
+
+
+if __name__ == "__main__":
+    main()
