@@ -12,6 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 # No telemetry or error reports leave the machine.
 export RASA_TELEMETRY_ENABLED := false
+export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
 # Everything the trained model depends on: retrain only when one of these changes.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/rasa_ext/distress.py bot/safety.py

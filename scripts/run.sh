@@ -3,7 +3,7 @@
 # Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export RASA_TELEMETRY_ENABLED=false PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}" RASA_TELEMETRY_ENABLED=false PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 MODE="${1:-server}"
 RASA_PORT="${RASA_PORT:-5005}"
 ACTIONS_PORT="${ACTIONS_PORT:-5055}"

@@ -5,7 +5,7 @@
 # stories, and end-to-end conversations against real servers on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export RASA_TELEMETRY_ENABLED=false PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
+export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}" RASA_TELEMETRY_ENABLED=false PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
 export PYTHONPATH="$PWD"
 make --no-print-directory train
 exec .venv/bin/python -m pytest tests -q -p no:cacheprovider --durations=8 "$@"
