@@ -34,6 +34,10 @@ _DISTRESS_PATTERNS = [
     r"\bgive\s+up\s+on\s+(everything|life|myself)\b",
     r"\beverything\s+is\s+too\s+much\b",
     r"\bpanic\s+attacks?\b",
+    r"\bpills\s+(saved|stockpiled|hoarded|put\s+by)\b",
+    r"\bno\s+way\s+out\b",
+    r"\b(no\s*one|nobody)\s+would\s+(miss|care|notice)\b",
+    r"\b(can\s*no?t|can'?t|cannot|cant)\s+do\s+this\s+any\s*more\b",
     r"\bcrying\s+(every|all|at|in\s+the\s+toilets)\b",
     r"\bburn(ed|t)?\s*out\b.*\b(can'?t|cannot|cant)\b",
 ]

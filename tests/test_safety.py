@@ -205,3 +205,14 @@ def test_clean_free_text_caps_length():
 def test_clean_free_text_empty():
     assert clean_free_text("") == ""
     assert clean_free_text(None) == ""  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", [
+    "i've got pills saved up",
+    "theres no way out",
+    "no one would miss me if i was gone",
+    "i can't do this any more",
+])
+def test_distress_phrasings_the_model_missed_are_caught_by_rule(text):
+    # Found by held-out testing of the NLU model: short phrasings it sent elsewhere with confidence.
+    assert is_distress(text)

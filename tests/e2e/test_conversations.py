@@ -209,3 +209,29 @@ def test_bad_input_mid_assessment_loses_nothing(coach):
     assert rows[0][:2] == ("inspiring_shared_purpose", "strong")
     assert rows[1][:2] == ("leading_with_care", "essential")
     assert len(rows) == 2
+
+
+def test_assess_a_named_dimension_first(coach):
+    s = new_sender()
+    coach.say(s, "can you assess me on holding to account")
+    replies = coach.say(s, "yes")
+    assert "1 of 9: Holding to account" in coach.text(replies)
+    coach.say(s, choose("essential"))
+    replies = coach.say(s, "I avoid difficult conversations")
+    assert "2 of 9: Inspiring shared purpose" in coach.text(replies)
+    assert coach.ratings(s)[0][:2] == ("holding_to_account", "essential")
+
+
+def test_early_career_reflection_uses_the_gentler_prompts(coach):
+    s = new_sender()
+    coach.say(s, "I've just qualified as a physio and don't lead anyone yet")
+    replies = coach.say(s, "/start_reflection")
+    assert "one about how others experience you" in coach.text(replies)
+    replies = coach.say(s, "/affirm")
+    assert "receiving end of me" in coach.text(replies)
+    coach.say(s, "I think I come across as quiet in MDT meetings")
+    coach.say(s, "I ask seniors to explain their decisions")
+    coach.say(s, "I speak up when a handover is unclear")
+    prompts = [r[0] for r in coach.reflections(s)]
+    assert prompts[0] == "receiving_end" and len(prompts) == 3
+    assert all(p.startswith("ec_") for p in prompts[1:])
