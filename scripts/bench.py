@@ -165,7 +165,8 @@ def write_markdown(report: dict) -> str:
     lines = [f"# Benchmark, {report['when']}", "", f"Machine: {report['machine']}", ""]
     cv = report.get("nlu")
     if cv:
-        lines += [f"## NLU ({cv['folds']}-fold cross-validation, {cv['seconds']} s)", "",
+        when = f", measured {cv['measured']}" if cv.get("measured") else ""
+        lines += [f"## NLU ({cv['folds']}-fold cross-validation, {cv['seconds']} s{when})", "",
                   f"Macro precision {cv['macro']['precision']:.3f}, recall {cv['macro']['recall']:.3f}, "
                   f"**F1 {cv['macro']['f1-score']:.3f}**; accuracy {cv['accuracy']:.3f}.", "",
                   "| intent | precision | recall | F1 | examples |", "|---|---|---|---|---|"]
@@ -197,10 +198,16 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     report = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"}
+    previous = json.loads((RESULTS / "bench.json").read_text()) if (RESULTS / "bench.json").exists() else {}
     if not args.skip_cv:
         report["nlu"] = cross_validate(args.folds)
+    elif "nlu" in previous:  # keep the last measured figures for the part not re-run
+        report["nlu"] = {**previous["nlu"], "measured": previous.get("nlu", {}).get("measured", previous.get("when"))}
     if not args.skip_latency:
         report["latency"] = latency(args.users, args.messages)
+    elif "latency" in previous:
+        report["latency"] = {**previous["latency"],
+                             "measured": previous.get("latency", {}).get("measured", previous.get("when"))}
     (RESULTS / "bench.json").write_text(json.dumps(report, indent=2))
     (RESULTS / "bench.md").write_text(write_markdown(report))
     log(f"written {RESULTS / 'bench.md'} and {RESULTS / 'bench.json'}")

@@ -212,6 +212,15 @@ def test_clean_free_text_empty():
     "theres no way out",
     "no one would miss me if i was gone",
     "i can't do this any more",
+    "i want to stop existing",
+    "i'm in crisis",
+    "i've written letters to my family",
+    "i want it all to stop",
+    "i keep thinking it'd be easier if i wasn't here",
+    "please i need help now",
+    "i'm completely broken",
+    "i'm on the bridge",
+    "i'm at rock bottom",
 ])
 def test_distress_phrasings_the_model_missed_are_caught_by_rule(text):
     # Found by held-out testing of the NLU model: short phrasings it sent elsewhere with confidence.
