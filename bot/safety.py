@@ -13,6 +13,9 @@ from typing import List, Tuple
 
 # --------------------------------------------------------------------------- distress
 
+# "I won't be here next week" is ordinary when it comes with a reason for being away.
+_NOT_AWAY = r"(?!.*\b(leave|holiday|course|session|training|rota|off|nights|days|study)\b)"
+
 _DISTRESS_PATTERNS = [
     r"\bsuicid",
     r"\b(kill|killing|hurt|hurting|harm|harming|cut|cutting)\s+my\s*sel(f|ves)\b",
@@ -30,7 +33,8 @@ _DISTRESS_PATTERNS = [
     r"\bbreaking\s+point\b",
     r"\bend\s+of\s+my\s+tether\b",
     r"\bfalling\s+apart\b",
-    r"\b(feel|feeling|felt|i'?m|i\s+am)\s+(so\s+|really\s+|completely\s+|totally\s+)?hopeless\b",
+    r"\b(feel|feeling|felt|i'?m|i\s+am)\s+(so\s+|really\s+|completely\s+|totally\s+)?hopeless\b(?!\s+(at|with)\b)",
+    r"\b(overwhelmed|exhausted|numb)\s+and\s+hopeless\b",
     r"\bgive\s+up\s+on\s+(everything|life|myself)\b",
     r"\beverything\s+is\s+too\s+much\b",
     r"\bpanic\s+attacks?\b",
@@ -48,8 +52,26 @@ _DISTRESS_PATTERNS = [
     r"\brock\s+bottom\b",
     r"\b(no\s*one|nobody)\s+would\s+(miss|care|notice)\b",
     r"\b(can\s*no?t|can'?t|cannot|cant)\s+do\s+this\s+any\s*more\b",
-    r"\bcrying\s+(every|all|at|in\s+the\s+toilets)\b",
+    r"\bcrying\s+(every|all|at|in\s+the\s+toilets|in\s+(my|the)\s+car|on\s+and\s+off)\b",
     r"\bburn(ed|t)?\s*out\b.*\b(can'?t|cannot|cant)\b",
+    r"\b(think|thinking|thought|thoughts)\s+(about|of)\s+ending\s+it\b",
+    r"\b(want|wanna|going|planning|plan)\s+to\s+end\s+it\b(?!\s+(here|there|for\s+(now|today)|now,?\s+(please|thanks)))",
+    r"\btired\s+of\s+(being\s+alive|living|life)\b",
+    r"\b(live\s+or\s+die|die\s+or\s+live)\b",
+    r"\blife\s+(is\s*n'?t|isnt|is\s+not|ain'?t)\s+worth\b",
+    r"\b(won'?t|wont|will\s+not)\s+be\s+(here|around)\s+(next|by|much\s+longer|for\s+long|tomorrow)\b" + _NOT_AWAY,
+    r"\b(want|going|wanna)\s+to\s+jump\b",
+    r"\bdo\s+something\s+stupid\b",
+    r"\b(saving|saved|stash|stockpil\w*|hoard\w*)\s+(up\s+)?(of\s+)?(my\s+)?(pills|tablets|meds)\b",
+    r"\bhow\s+many\s+(tablets|pills)\s+(it\s+)?would\s+take\b",
+    r"\b(want|need)\s+the\s+(pain|thoughts)\s+to\s+stop\b",
+    r"\bmake\s+the\s+pain\s+stop\b",
+    r"\bsaid\s+my\s+goodbyes\b",
+    r"\b(i'?m|i\s+am|i'?ve\s+been|i\s+have\s+been)\s+(being\s+|getting\s+)?(bullied|harassed|threatened)\b",
+    r"\b(no|see\s+the)\s+point\s+(in\s+)?(anything|any\s*more)\b",
+    r"\b(what'?s|whats|what\s+is)\s+the\s+point\s+(in|of)\s+(carrying\s+on|going\s+on|living|anything)\b",
+    r"\b(has|have|it'?s|is|this\s+job)\s+(has\s+)?broken\s+me\b",
+    r"\b(do\s*n'?t|dont|do\s+not)\s+think\s+i'?ll\s+be\s+(here|around)\s+(next|by|much|for|tomorrow)" + _NOT_AWAY,
 ]
 _DISTRESS = re.compile("|".join(f"(?:{p})" for p in _DISTRESS_PATTERNS), re.IGNORECASE)
 _NOT_SAFE = re.compile(r"\b(not|don'?t\s+feel|do\s+not\s+feel)\s+safe\b", re.IGNORECASE)

@@ -57,6 +57,12 @@ NOT_DISTRESS = [
     "I want to diet before the summer",
     "strong",
     "not sure",
+    "I'm hopeless at delegating",
+    "I want to end it here, can we carry on tomorrow",
+    "let's end it there",
+    "I won't be here next week, I'm on annual leave",
+    "I don't think I'll be here next week for the session",
+    "how many tablets does the ward order each week",
 ]
 
 
@@ -221,6 +227,23 @@ def test_clean_free_text_empty():
     "i'm completely broken",
     "i'm on the bridge",
     "i'm at rock bottom",
+    "honestly thinking about ending it after this shift",
+    "i want to end it, i'm so tired of everything",
+    "i'm so tired of being alive",
+    "i don't care if i live or die anymore",
+    "life isn't worth living anymore",
+    "i probably won't be here by the weekend",
+    "i'm on the top floor of the multi storey and i want to jump",
+    "scared i'll do something stupid after this shift",
+    "i've been saving up my tablets",
+    "i've been looking up how many tablets it would take",
+    "i just want the pain to stop",
+    "i've sorted my will and said my goodbyes",
+    "i'm being bullied by my manager",
+    "i feel totally overwhelmed and hopeless",
+    "whats the point in carrying on",
+    "the bullying at work has broken me",
+    "crying in my car after handover again",
 ])
 def test_distress_phrasings_the_model_missed_are_caught_by_rule(text):
     # Found by held-out testing of the NLU model: short phrasings it sent elsewhere with confidence.
