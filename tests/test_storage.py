@@ -94,105 +94,105 @@ def test_user_key_secret_file_is_created_once(tmp_path, monkeypatch):
 
 
 def test_consent(coach, alice, db_url):
-    assert coach.has_consent(alice) is False
-    coach.record_consent(alice, False)
-    assert coach.has_consent(alice) is False
-    coach.record_consent(alice, True)
-    assert coach.has_consent(alice) is True
-    coach.record_consent(alice, False)  # the newest answer counts
-    assert coach.has_consent(alice) is False
+    assert coach.people.has_consent(alice) is False
+    coach.people.record_consent(alice, False)
+    assert coach.people.has_consent(alice) is False
+    coach.people.record_consent(alice, True)
+    assert coach.people.has_consent(alice) is True
+    coach.people.record_consent(alice, False)  # the newest answer counts
+    assert coach.people.has_consent(alice) is False
     assert _scalar(db_url, "select count(*) from coach_consents") == 3
 
 
 def test_consent_to_an_older_wording_does_not_count(coach, alice, monkeypatch):
-    monkeypatch.setattr(bot.storage, "CONSENT_VERSION", "2020-01")
-    coach.record_consent(alice, True)
-    assert coach.has_consent(alice) is True
+    monkeypatch.setattr(bot.storage.people, "CONSENT_VERSION", "2020-01")
+    coach.people.record_consent(alice, True)
+    assert coach.people.has_consent(alice) is True
     monkeypatch.undo()
-    assert coach.has_consent(alice) is False
+    assert coach.people.has_consent(alice) is False
 
 
 def test_the_raw_sender_id_is_never_stored(coach, alice, db_url):
-    coach.record_consent(alice, True)
+    coach.people.record_consent(alice, True)
     assert _scalar(db_url, "select user_key from coach_people") == alice
     assert _scalar(db_url, "select count(*) from coach_people where user_key = :raw", raw=ALICE) == 0
 
 
 def test_career_stage(coach, alice):
-    assert coach.career_stage(alice) is None
-    coach.set_career_stage(alice, "first_role")
-    assert coach.career_stage(alice) == "first_role"
-    coach.set_career_stage(alice, "mid_level")
-    assert coach.career_stage(alice) == "mid_level"
+    assert coach.people.career_stage(alice) is None
+    coach.people.set_career_stage(alice, "first_role")
+    assert coach.people.career_stage(alice) == "first_role"
+    coach.people.set_career_stage(alice, "mid_level")
+    assert coach.people.career_stage(alice) == "mid_level"
 
 
 # --------------------------------------------------------------------------- assessments
 
 
 def test_start_and_resume(coach, alice):
-    assert coach.open_assessment(alice) is None
-    first = coach.start_assessment(alice)
+    assert coach.assessments.open(alice) is None
+    first = coach.assessments.start(alice)
     assert first.status == "in_progress" and first.ratings == () and first.completed_at is None
-    coach.save_rating(alice, "inspiring_shared_purpose", "strong")
-    resumed = coach.start_assessment(alice)
+    coach.assessments.save_rating(alice, "inspiring_shared_purpose", "strong")
+    resumed = coach.assessments.start(alice)
     assert resumed.id == first.id
     assert resumed.levels == {"inspiring_shared_purpose": "strong"}
-    assert coach.open_assessment(alice).id == first.id
+    assert coach.assessments.open(alice).id == first.id
 
 
 def test_save_rating_replaces_and_keeps_order(coach, alice, db_url):
-    coach.start_assessment(alice)
-    coach.save_rating(alice, "inspiring_shared_purpose", "strong")
-    coach.save_rating(alice, "leading_with_care", "essential")
-    record = coach.save_rating(alice, "inspiring_shared_purpose", "proficient")
+    coach.assessments.start(alice)
+    coach.assessments.save_rating(alice, "inspiring_shared_purpose", "strong")
+    coach.assessments.save_rating(alice, "leading_with_care", "essential")
+    record = coach.assessments.save_rating(alice, "inspiring_shared_purpose", "proficient")
     assert record.answered == ("inspiring_shared_purpose", "leading_with_care")
     assert record.rating("inspiring_shared_purpose").level == "proficient"
     assert _scalar(db_url, "select count(*) from coach_ratings") == 2
 
 
 def test_save_rating_without_start_opens_an_assessment(coach, alice):
-    record = coach.save_rating(alice, "holding_to_account", "not_sure")
+    record = coach.assessments.save_rating(alice, "holding_to_account", "not_sure")
     assert record.status == "in_progress"
     assert record.levels == {"holding_to_account": "not_sure"}
 
 
 def test_skip_and_unskip(coach, alice, db_url):
-    coach.start_assessment(alice)
-    record = coach.save_rating(alice, "evaluating_information", "strong", skipped=True)
+    coach.assessments.start(alice)
+    record = coach.assessments.save_rating(alice, "evaluating_information", "strong", skipped=True)
     rating = record.rating("evaluating_information")
     assert rating.skipped is True and rating.level is None
     assert record.levels == {}
     assert record.answered == ("evaluating_information",)
     assert _scalar(db_url, "select count(*) from coach_ratings where skipped = :t and level is null", t=True) == 1
-    record = coach.save_rating(alice, "evaluating_information", "exemplary")
+    record = coach.assessments.save_rating(alice, "evaluating_information", "exemplary")
     assert record.rating("evaluating_information").skipped is False
     assert record.levels == {"evaluating_information": "exemplary"}
 
 
 def test_save_note(coach, alice, db_url):
-    coach.start_assessment(alice)
-    assert coach.save_note(alice, "leading_with_care", "no rating yet") is False
-    coach.save_rating(alice, "leading_with_care", "proficient")
-    assert coach.save_note(alice, "leading_with_care", "I check in with people after hard shifts") is True
-    assert coach.open_assessment(alice).rating("leading_with_care").note == "I check in with people after hard shifts"
-    assert coach.save_note(alice, "leading_with_care", "x" * (NOTE_MAX_CHARS + 500)) is True
+    coach.assessments.start(alice)
+    assert coach.assessments.save_note(alice, "leading_with_care", "no rating yet") is False
+    coach.assessments.save_rating(alice, "leading_with_care", "proficient")
+    assert coach.assessments.save_note(alice, "leading_with_care", "I check in with people after hard shifts") is True
+    assert coach.assessments.open(alice).rating("leading_with_care").note == "I check in with people after hard shifts"
+    assert coach.assessments.save_note(alice, "leading_with_care", "x" * (NOTE_MAX_CHARS + 500)) is True
     assert len(_scalar(db_url, "select note from coach_ratings")) == NOTE_MAX_CHARS
 
 
 def test_save_note_for_unknown_person(coach, bob):
-    assert coach.save_note(bob, "leading_with_care", "hello") is False
-    assert coach.open_assessment(bob) is None
+    assert coach.assessments.save_note(bob, "leading_with_care", "hello") is False
+    assert coach.assessments.open(bob) is None
 
 
 def test_complete(coach, alice):
-    coach.start_assessment(alice)
-    coach.save_rating(alice, "inspiring_shared_purpose", "strong")
-    done = coach.complete_assessment(alice)
+    coach.assessments.start(alice)
+    coach.assessments.save_rating(alice, "inspiring_shared_purpose", "strong")
+    done = coach.assessments.complete(alice)
     assert done.status == "completed"
     assert done.completed_at is not None and done.completed_at >= done.started_at
-    assert coach.open_assessment(alice) is None
-    assert coach.complete_assessment(alice) is None  # nothing left to complete
-    history = coach.completed_assessments(alice)
+    assert coach.assessments.open(alice) is None
+    assert coach.assessments.complete(alice) is None  # nothing left to complete
+    history = coach.assessments.completed(alice)
     assert [a.id for a in history] == [done.id]
     assert history[0].levels == {"inspiring_shared_purpose": "strong"}
 
@@ -200,27 +200,27 @@ def test_complete(coach, alice):
 def test_history_newest_first(coach, alice):
     ids = []
     for level in ("essential", "proficient", "strong"):
-        coach.start_assessment(alice)
-        coach.save_rating(alice, "sharing_the_vision", level)
-        ids.append(coach.complete_assessment(alice).id)
-    history = coach.completed_assessments(alice)
+        coach.assessments.start(alice)
+        coach.assessments.save_rating(alice, "sharing_the_vision", level)
+        ids.append(coach.assessments.complete(alice).id)
+    history = coach.assessments.completed(alice)
     assert [a.id for a in history] == list(reversed(ids))
     assert [a.levels["sharing_the_vision"] for a in history] == ["strong", "proficient", "essential"]
-    assert [a.id for a in coach.completed_assessments(alice, limit=2)] == list(reversed(ids))[:2]
+    assert [a.id for a in coach.assessments.completed(alice, limit=2)] == list(reversed(ids))[:2]
 
 
 def test_restart_keeps_completed(coach, alice, db_url):
-    coach.start_assessment(alice)
-    coach.save_rating(alice, "inspiring_shared_purpose", "exemplary")
-    done = coach.complete_assessment(alice)
-    current = coach.start_assessment(alice)
-    coach.save_rating(alice, "inspiring_shared_purpose", "essential")
-    coach.save_rating(alice, "leading_with_care", "essential")
-    fresh = coach.restart_assessment(alice)
+    coach.assessments.start(alice)
+    coach.assessments.save_rating(alice, "inspiring_shared_purpose", "exemplary")
+    done = coach.assessments.complete(alice)
+    current = coach.assessments.start(alice)
+    coach.assessments.save_rating(alice, "inspiring_shared_purpose", "essential")
+    coach.assessments.save_rating(alice, "leading_with_care", "essential")
+    fresh = coach.assessments.restart(alice)
     assert fresh.id != done.id  # (SQLite may reuse the abandoned assessment's row id)
     assert fresh.ratings == ()
-    assert coach.open_assessment(alice).id == fresh.id
-    history = coach.completed_assessments(alice)
+    assert coach.assessments.open(alice).id == fresh.id
+    history = coach.assessments.completed(alice)
     assert [a.id for a in history] == [done.id]
     assert history[0].levels == {"inspiring_shared_purpose": "exemplary"}
     # the abandoned assessment's answers are really gone
@@ -229,7 +229,7 @@ def test_restart_keeps_completed(coach, alice, db_url):
 
 
 def test_restart_without_open_assessment(coach, alice):
-    fresh = coach.restart_assessment(alice)
+    fresh = coach.assessments.restart(alice)
     assert fresh.status == "in_progress" and fresh.ratings == ()
 
 
@@ -237,14 +237,14 @@ def test_restart_without_open_assessment(coach, alice):
 
 
 def test_reflections(coach, alice):
-    assert coach.reflections(alice) == []
-    assert coach.reflection_counts(alice) == {}
-    first = coach.add_reflection(alice, "receiving_end", "What's it like?", "Calm, I hope", None)
-    coach.add_reflection(alice, "holding_to_account_1", "Q1", "I set clearer goals", "holding_to_account")
-    coach.add_reflection(alice, "holding_to_account_2", "Q2", "Feedback was one-sided", "holding_to_account")
-    last = coach.add_reflection(alice, "leading_with_care_1", "Q3", "I noticed a quiet colleague", "leading_with_care")
+    assert coach.reflections.recent(alice) == []
+    assert coach.reflections.counts(alice) == {}
+    first = coach.reflections.add(alice, "receiving_end", "What's it like?", "Calm, I hope", None)
+    coach.reflections.add(alice, "holding_to_account_1", "Q1", "I set clearer goals", "holding_to_account")
+    coach.reflections.add(alice, "holding_to_account_2", "Q2", "Feedback was one-sided", "holding_to_account")
+    last = coach.reflections.add(alice, "leading_with_care_1", "Q3", "I noticed a quiet colleague", "leading_with_care")
     assert first.id < last.id and first.answer == "Calm, I hope" and first.dimension_id is None
-    listed = coach.reflections(alice)
+    listed = coach.reflections.recent(alice)
     assert [r.answer for r in listed] == [
         "I noticed a quiet colleague",
         "Feedback was one-sided",
@@ -252,67 +252,67 @@ def test_reflections(coach, alice):
         "Calm, I hope",
     ]
     assert listed[0].prompt_id == "leading_with_care_1" and listed[0].prompt_text == "Q3"
-    assert [r.answer for r in coach.reflections(alice, limit=2)] == ["I noticed a quiet colleague", "Feedback was one-sided"]
-    assert coach.reflection_counts(alice) == {"holding_to_account": 2, "leading_with_care": 1}
+    assert [r.answer for r in coach.reflections.recent(alice, limit=2)] == ["I noticed a quiet colleague", "Feedback was one-sided"]
+    assert coach.reflections.counts(alice) == {"holding_to_account": 2, "leading_with_care": 1}
 
 
 def test_reflection_answer_is_capped(coach, alice):
-    record = coach.add_reflection(alice, "p", "Q", "y" * (ANSWER_MAX_CHARS + 10))
+    record = coach.reflections.add(alice, "p", "Q", "y" * (ANSWER_MAX_CHARS + 10))
     assert len(record.answer) == ANSWER_MAX_CHARS
-    assert len(coach.reflections(alice)[0].answer) == ANSWER_MAX_CHARS
+    assert len(coach.reflections.recent(alice)[0].answer) == ANSWER_MAX_CHARS
 
 
 # --------------------------------------------------------------------------- isolation and durability
 
 
 def test_one_persons_data_is_invisible_to_another(coach, alice, bob):
-    coach.record_consent(bob, False)  # Bob exists too, so his queries really run
-    coach.record_consent(alice, True)
-    coach.set_career_stage(alice, "senior")
-    coach.start_assessment(alice)
-    coach.save_rating(alice, "inspiring_shared_purpose", "strong")
-    coach.save_note(alice, "inspiring_shared_purpose", "alice's note")
-    coach.complete_assessment(alice)
-    coach.save_rating(alice, "leading_with_care", "essential")
-    coach.add_reflection(alice, "p1", "Q", "alice's reflection", "leading_with_care")
+    coach.people.record_consent(bob, False)  # Bob exists too, so his queries really run
+    coach.people.record_consent(alice, True)
+    coach.people.set_career_stage(alice, "senior")
+    coach.assessments.start(alice)
+    coach.assessments.save_rating(alice, "inspiring_shared_purpose", "strong")
+    coach.assessments.save_note(alice, "inspiring_shared_purpose", "alice's note")
+    coach.assessments.complete(alice)
+    coach.assessments.save_rating(alice, "leading_with_care", "essential")
+    coach.reflections.add(alice, "p1", "Q", "alice's reflection", "leading_with_care")
 
-    assert coach.has_consent(bob) is False
-    assert coach.career_stage(bob) is None
-    assert coach.open_assessment(bob) is None
-    assert coach.completed_assessments(bob) == []
-    assert coach.reflections(bob) == []
-    assert coach.reflection_counts(bob) == {}
-    assert coach.complete_assessment(bob) is None
-    assert coach.save_note(bob, "leading_with_care", "bob writes") is False
+    assert coach.people.has_consent(bob) is False
+    assert coach.people.career_stage(bob) is None
+    assert coach.assessments.open(bob) is None
+    assert coach.assessments.completed(bob) == []
+    assert coach.reflections.recent(bob) == []
+    assert coach.reflections.counts(bob) == {}
+    assert coach.assessments.complete(bob) is None
+    assert coach.assessments.save_note(bob, "leading_with_care", "bob writes") is False
     # Bob starting his own assessment does not touch Alice's
-    bob_assessment = coach.start_assessment(bob)
+    bob_assessment = coach.assessments.start(bob)
     assert bob_assessment.ratings == ()
-    assert coach.open_assessment(alice).levels == {"leading_with_care": "essential"}
-    assert coach.open_assessment(alice).rating("leading_with_care").note is None
+    assert coach.assessments.open(alice).levels == {"leading_with_care": "essential"}
+    assert coach.assessments.open(alice).rating("leading_with_care").note is None
     # and the other way round
-    coach.add_reflection(bob, "p2", "Q", "bob's reflection", "holding_to_account")
-    coach.save_rating(bob, "holding_to_account", "strong")
-    assert [r.answer for r in coach.reflections(alice)] == ["alice's reflection"]
-    assert coach.reflection_counts(alice) == {"leading_with_care": 1}
-    assert [r.answer for r in coach.reflections(bob)] == ["bob's reflection"]
-    assert coach.open_assessment(alice).levels == {"leading_with_care": "essential"}
-    assert len(coach.completed_assessments(alice)) == 1
+    coach.reflections.add(bob, "p2", "Q", "bob's reflection", "holding_to_account")
+    coach.assessments.save_rating(bob, "holding_to_account", "strong")
+    assert [r.answer for r in coach.reflections.recent(alice)] == ["alice's reflection"]
+    assert coach.reflections.counts(alice) == {"leading_with_care": 1}
+    assert [r.answer for r in coach.reflections.recent(bob)] == ["bob's reflection"]
+    assert coach.assessments.open(alice).levels == {"leading_with_care": "essential"}
+    assert len(coach.assessments.completed(alice)) == 1
 
 
 def test_data_survives_a_new_store(db_url, alice):
     first = CoachStore(db_url)
-    first.record_consent(alice, True)
-    first.save_rating(alice, "developing_capability", "strong")
-    first.save_note(alice, "developing_capability", "I run teaching sessions")
-    first.add_reflection(alice, "developing_capability_1", "Q", "Learned a lot", "developing_capability")
+    first.people.record_consent(alice, True)
+    first.assessments.save_rating(alice, "developing_capability", "strong")
+    first.assessments.save_note(alice, "developing_capability", "I run teaching sessions")
+    first.reflections.add(alice, "developing_capability_1", "Q", "Learned a lot", "developing_capability")
     first.close()
 
     second = CoachStore(db_url)
     try:
-        assert second.has_consent(alice) is True
-        rating = second.open_assessment(alice).rating("developing_capability")
+        assert second.people.has_consent(alice) is True
+        rating = second.assessments.open(alice).rating("developing_capability")
         assert (rating.level, rating.note) == ("strong", "I run teaching sessions")
-        assert [r.answer for r in second.reflections(alice)] == ["Learned a lot"]
+        assert [r.answer for r in second.reflections.recent(alice)] == ["Learned a lot"]
     finally:
         second.close()
 
@@ -320,7 +320,7 @@ def test_data_survives_a_new_store(db_url, alice):
 def test_migration_is_idempotent(db_url, alice):
     migrate(db_url)
     s = CoachStore(db_url)
-    s.record_consent(alice, True)
+    s.people.record_consent(alice, True)
     s.close()
     migrate(db_url)
     migrate(db_url)
@@ -334,7 +334,7 @@ def test_migration_is_idempotent(db_url, alice):
         engine.dispose()
     again = CoachStore(db_url)
     try:
-        assert again.has_consent(alice) is True  # migrating again did not wipe anything
+        assert again.people.has_consent(alice) is True  # migrating again did not wipe anything
     finally:
         again.close()
 
@@ -353,7 +353,7 @@ def test_process_wide_store_follows_the_environment(isolated_database, tmp_path,
 def test_sqlite_file_uses_wal_and_foreign_keys(coach, alice, db_url):
     if not db_url.startswith("sqlite"):
         pytest.skip("SQLite settings")
-    coach.record_consent(alice, True)
+    coach.people.record_consent(alice, True)
     path = db_url.replace("sqlite:///", "", 1)
     conn = sqlite3.connect(path)
     try:

@@ -2,7 +2,8 @@
 
 from alembic import context
 
-from bot.storage import Base, make_engine
+import bot.storage  # noqa: F401  (registers every table on Base.metadata)
+from bot.storage.engine import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata

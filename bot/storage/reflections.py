@@ -1,0 +1,83 @@
+"""Reflections: a person's answers to reflective prompts, kept for them to look back on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Dict, List, Optional
+
+from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy.orm import relationship
+
+from bot.storage.engine import Base, utcnow
+from bot.storage.people import person_row
+from bot.storage.room import Room
+
+ANSWER_MAX_CHARS = 4000
+
+
+class Reflection(Base):
+    __tablename__ = "coach_reflections"
+
+    id = Column(Integer, primary_key=True)
+    person_id = Column(Integer, ForeignKey("coach_people.id", ondelete="CASCADE"), nullable=False, index=True)
+    dimension_id = Column(String(64), nullable=True)
+    prompt_id = Column(String(64), nullable=False)
+    prompt_text = Column(Text, nullable=False)
+    answer = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+    person = relationship("Person", back_populates="reflections")
+
+
+@dataclass(frozen=True)
+class ReflectionRecord:
+    id: int
+    dimension_id: Optional[str]
+    prompt_id: str
+    prompt_text: str
+    answer: str
+    created_at: datetime
+
+
+def _record(r: Reflection) -> ReflectionRecord:
+    return ReflectionRecord(r.id, r.dimension_id, r.prompt_id, r.prompt_text, r.answer, r.created_at)
+
+
+class ReflectionRoom(Room):
+    def add(self, user_key: str, prompt_id: str, prompt_text: str, answer: str,
+            dimension_id: Optional[str] = None) -> ReflectionRecord:
+        with self._tx() as s:
+            person = person_row(s, user_key)
+            row = Reflection(person_id=person.id, dimension_id=dimension_id, prompt_id=prompt_id,
+                             prompt_text=prompt_text, answer=answer[:ANSWER_MAX_CHARS])
+            s.add(row)
+            s.flush()
+            return _record(row)
+
+    def recent(self, user_key: str, limit: int = 20) -> List[ReflectionRecord]:
+        """The person's reflections, newest first."""
+        with self._tx() as s:
+            person = person_row(s, user_key, create=False)
+            if person is None:
+                return []
+            rows = s.execute(
+                select(Reflection)
+                .where(Reflection.person_id == person.id)
+                .order_by(Reflection.created_at.desc(), Reflection.id.desc())
+                .limit(limit)
+            ).scalars()
+            return [_record(r) for r in rows]
+
+    def counts(self, user_key: str) -> Dict[str, int]:
+        """How many reflections the person has written per dimension."""
+        with self._tx() as s:
+            person = person_row(s, user_key, create=False)
+            if person is None:
+                return {}
+            rows = s.execute(
+                select(Reflection.dimension_id, func.count(Reflection.id))
+                .where(Reflection.person_id == person.id)
+                .group_by(Reflection.dimension_id)
+            ).all()
+            return {dim: n for dim, n in rows if dim}
