@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import List, Tuple
 
+from bot.text import fold
+
 # --------------------------------------------------------------------------- distress
 
 # "I won't be here next week" is ordinary when it comes with a reason for being away.
@@ -81,7 +83,7 @@ def is_distress(text: str) -> bool:
     """True when ``text`` reads like distress or crisis that needs signposting now."""
     if not text or text.lstrip().startswith("/"):
         return False
-    cleaned = " ".join(text.replace("’", "'").split())
+    cleaned = fold(text)  # "can’t cope" typed on a phone must match like "can't cope"
     return bool(_NOT_SAFE.search(cleaned) or _DISTRESS.search(cleaned))
 
 

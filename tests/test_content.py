@@ -18,9 +18,12 @@ from bot.content import (
     LEVEL_IDS,
     NOT_SURE,
     ContentError,
+    MessageError,
+    Response,
     get_content,
     load_content,
 )
+from bot.content import loader
 
 SEED = Path("/work/shared/seeds/001_89046c88c620a584.txt")
 
@@ -226,11 +229,17 @@ def test_resolve_stage_none(content, text):
 # --------------------------------------------------------------------------- broken copies
 
 
+def _copy_yaml(target: Path) -> Path:
+    """A deployment's own content folder: every bundled YAML file (the package's modules stay behind)."""
+    target.mkdir(parents=True)
+    for path in DEFAULT_CONTENT_DIR.glob("*.yml"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(DEFAULT_CONTENT_DIR, target)
-    return target
+    return _copy_yaml(tmp_path / "content")
 
 
 def _edit(directory: Path, name: str, change) -> None:
@@ -369,6 +378,252 @@ def test_broken_content_dir_from_environment_fails_loudly(content_copy, monkeypa
     assert err.value.file == "scale.yml"
     assert err.value.entry == "levels[0] (essential)"
     assert "'summary'" in err.value.problem
+
+
+# --------------------------------------------------------------------------- the message catalogue
+
+
+def test_bundled_messages_are_single_lines_from_folded_yaml(content):
+    for key in ("assessment_intro", "consent_ask_assessment", "consent_ask_reflection", "consent_explain",
+                "consent_thanks", "consent_declined", "redacted"):
+        text = content.messages[key]
+        assert text and "\n" not in text and "  " not in text, key
+    assert content.messages["consent_thanks"] == "Thank you."
+    assert content.say("consent_thanks") == "Thank you."
+
+
+def _set_messages(directory: Path, **entries) -> None:
+    def change(data):
+        data["messages"].update(entries)
+
+    _edit(directory, "messages.yml", change)
+
+
+def test_nested_keys_are_said_with_dots(content_copy):
+    _set_messages(content_copy, example={"welcome_back": "Welcome back. You've done {done} of {total}.",
+                                            "resume": {"ask": "Carry on from {dimension}?"}})
+    copy = load_content(content_copy)
+    assert copy.messages["example.welcome_back"] == "Welcome back. You've done {done} of {total}."
+    assert copy.say("example.welcome_back", done=3, total=9) == "Welcome back. You've done 3 of 9."
+    assert copy.say("example.resume.ask", dimension="Leading with care") == "Carry on from Leading with care?"
+    assert copy.say("consent_thanks") == "Thank you."  # flat keys beside groups
+
+
+def test_line_breaks_written_in_the_yaml_are_kept(content_copy):
+    group = "\n".join([
+        "messages:",
+        "  extra:",
+        "    folded: >-",
+        "      one long sentence",
+        "      written over   two lines",
+        "    block: |",
+        "      First line,   with spaces.",
+        "      \u2022 a bullet\t\twith tabs",
+        "",
+        "      After a blank line.",
+        '    quoted: "Here\'s what I can do:\\n\u2022 explain   the dimensions\\n\u2022 suggest learning"',
+        "",
+    ])
+    path = content_copy / "messages.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("messages:\n", group, 1), encoding="utf-8")
+    copy = load_content(content_copy)
+    assert copy.messages["extra.folded"] == "one long sentence written over two lines"
+    assert copy.messages["extra.block"] == "First line, with spaces.\n\u2022 a bullet with tabs\n\nAfter a blank line."
+    assert copy.messages["extra.quoted"] == "Here's what I can do:\n\u2022 explain the dimensions\n\u2022 suggest learning"
+    assert copy.messages["consent_thanks"] == "Thank you."
+
+
+def test_say_fails_clearly(content_copy):
+    _set_messages(content_copy, progress="{done} of {total} done")
+    copy = load_content(content_copy)
+    with pytest.raises(KeyError) as err:
+        copy.say("no_such_key")
+    assert "no_such_key" in str(err.value)
+    with pytest.raises(MessageError) as err:
+        copy.say("progress", done=2)
+    assert isinstance(err.value, KeyError)
+    assert err.value.key == "progress" and err.value.placeholder == "total"
+    assert str(err.value) == "message 'progress': needs a value for {total}"
+    assert copy.say("progress", done=2, total=9, unused="ignored") == "2 of 9 done"
+
+
+def test_literal_braces_are_doubled(content_copy):
+    _set_messages(content_copy, braces="Type {{pause}} to pause, {name}.")
+    assert load_content(content_copy).say("braces", name="Sam") == "Type {pause} to pause, Sam."
+
+
+def test_a_custom_folder_missing_a_message_fails(content_copy):
+    def change(data):
+        del data["messages"]["consent_thanks"]
+
+    _edit(content_copy, "messages.yml", change)
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert err.value.file == "messages.yml"
+    assert err.value.entry == "messages.consent_thanks"
+    assert "missing" in err.value.problem
+
+
+def test_a_custom_folder_may_add_messages(content_copy):
+    _set_messages(content_copy, our_own_note="Ask your practice educator about {topic}.")
+    assert load_content(content_copy).say("our_own_note", topic="rotas") == "Ask your practice educator about rotas."
+
+
+def test_an_unknown_placeholder_fails(content_copy):
+    _set_messages(content_copy, consent_thanks="Thank you, {first_name}.")
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert err.value.file == "messages.yml"
+    assert err.value.entry == "messages.consent_thanks"
+    assert "{first_name}" in err.value.problem and "unknown placeholder" in err.value.problem
+
+
+@pytest.mark.parametrize(
+    "template, shown",
+    [
+        ("You chose {}.", "{}"),
+        ("You chose {0}.", "{0}"),
+        ("You chose {level.name}.", "{level.name}"),
+        ("You chose {levels[0]}.", "{levels[0]}"),
+        ("You chose {level!r}.", "{level}"),
+        ("You chose {level:>10}.", "{level}"),
+        ("You chose {level.", "stray brace"),
+        ("You chose level}.", "stray brace"),
+    ],
+)
+def test_only_plain_named_placeholders_are_allowed(content_copy, template, shown):
+    _set_messages(content_copy, example={"chosen": template})
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert err.value.file == "messages.yml"
+    assert err.value.entry == "messages.example.chosen"
+    assert shown in err.value.problem
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", 42, ["a", "list"], {}])
+def test_a_message_must_be_a_text_or_a_group(content_copy, value):
+    _set_messages(content_copy, odd=value)
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert err.value.file == "messages.yml"
+    assert err.value.entry == "messages.odd"
+
+
+def test_a_dotted_key_must_be_written_as_a_group(content_copy):
+    _set_messages(content_copy, **{"example.welcome_back": "Welcome back."})
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert err.value.entry == "messages.example.welcome_back"
+    assert "nested mapping" in err.value.problem
+
+
+GREET = {
+    "text": "Hello! Where would you like to start?",
+    "buttons": [
+        {"title": "The nine dimensions", "payload": "/list_dimensions"},
+        {"title": "Self-assessment", "payload": "/start_self_assessment"},
+    ],
+}
+
+
+def _set_responses(directory: Path, **responses) -> None:
+    def change(data):
+        data["responses"] = {**(data.get("responses") or {}), **responses}
+
+    _edit(directory, "messages.yml", change)
+
+
+def test_responses_load_with_buttons(content_copy):
+    _set_responses(content_copy, utter_example=GREET, utter_goodbye={"text": "Take care.\nCome back any time."})
+    copy = load_content(content_copy)
+    greet = copy.responses["utter_example"]
+    assert isinstance(greet, Response)
+    assert greet.text == "Hello! Where would you like to start?"
+    assert [(b.title, b.payload) for b in greet.buttons] == [
+        ("The nine dimensions", "/list_dimensions"),
+        ("Self-assessment", "/start_self_assessment"),
+    ]
+    assert copy.responses["utter_goodbye"] == Response(text="Take care.\nCome back any time.", buttons=())
+    with pytest.raises(TypeError):
+        copy.responses["utter_other"] = greet  # the catalogue is read-only
+
+
+@pytest.mark.parametrize(
+    "response, entry, problem",
+    [
+        ({**GREET, "buttons": [{"title": "Dimensions", "payload": "list_dimensions"}]},
+         "responses.utter_example.buttons[0]", "'payload'"),
+        ({**GREET, "buttons": [{"title": "Dimensions", "payload": "/"}]}, "responses.utter_example.buttons[0]", "'payload'"),
+        ({**GREET, "buttons": [{"payload": "/list_dimensions"}]}, "responses.utter_example.buttons[0]", "'title'"),
+        ({**GREET, "buttons": "/list_dimensions"}, "responses.utter_example.buttons", "list"),
+        ({"buttons": GREET["buttons"]}, "responses.utter_example.text", "non-empty text"),
+        ({**GREET, "image": "https://example.org/a.png"}, "responses.utter_example", "image"),
+        ("Hello!", "responses.utter_example", "mapping"),
+    ],
+)
+def test_a_bad_response_fails(content_copy, response, entry, problem):
+    _set_responses(content_copy, utter_example=response)
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert err.value.file == "messages.yml"
+    assert err.value.entry == entry
+    assert problem in err.value.problem
+
+
+def test_a_response_name_starts_with_utter(content_copy):
+    _set_responses(content_copy, greet=GREET)
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert err.value.entry == "responses.greet"
+
+
+@pytest.fixture
+def reference(tmp_path, monkeypatch) -> Path:
+    """Stands in for the bundled messages.yml, with a group and a response in it."""
+    bundled = _copy_yaml(tmp_path / "bundled")
+    _set_messages(bundled, example={"welcome_back": "Welcome back, you've done {done} of {total}."})
+    _set_responses(bundled, utter_example=GREET)
+    monkeypatch.setattr(loader, "DEFAULT_CONTENT_DIR", bundled.resolve())
+    return bundled
+
+
+def test_the_reference_itself_loads(reference):
+    assert load_content(reference).responses["utter_example"].buttons[0].payload == "/list_dimensions"
+
+
+def test_a_custom_folder_missing_a_grouped_message_fails(reference, content_copy):
+    _set_responses(content_copy, utter_example=GREET)
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert (err.value.file, err.value.entry) == ("messages.yml", "messages.example.welcome_back")
+    assert "missing" in err.value.problem
+
+
+def test_a_custom_folder_missing_a_response_fails(reference, content_copy):
+    _set_messages(content_copy, example={"welcome_back": "Hello again: {done} done."})
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert (err.value.file, err.value.entry) == ("messages.yml", "responses.utter_example")
+    assert "missing" in err.value.problem
+
+
+def test_a_custom_folder_may_use_fewer_placeholders_but_no_others(reference, content_copy):
+    _set_responses(content_copy, utter_example={**GREET, "text": "Hi, and welcome."})
+    _set_messages(content_copy, example={"welcome_back": "Hello again: {done} done."})
+    assert load_content(content_copy).say("example.welcome_back", done=2, total=9) == "Hello again: 2 done."
+
+    _set_messages(content_copy, example={"welcome_back": "Hello again, {name}: {done} done."})
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert err.value.entry == "messages.example.welcome_back"
+    assert "{name}" in err.value.problem and "{done}, {total}" in err.value.problem
+
+    _set_messages(content_copy, example={"welcome_back": "Hello again: {done} done."})
+    _set_responses(content_copy, utter_example={**GREET, "text": "Hello {name}!"})
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert err.value.entry == "responses.utter_example.text"
+    assert "{name}" in err.value.problem
 
 
 # --------------------------------------------------------------------------- licence guard

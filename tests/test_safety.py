@@ -248,3 +248,23 @@ def test_clean_free_text_empty():
 def test_distress_phrasings_the_model_missed_are_caught_by_rule(text):
     # Found by held-out testing of the NLU model: short phrasings it sent elsewhere with confidence.
     assert is_distress(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can\u02bct cope",  # modifier letter apostrophe
+        "I can\u2018t go on like this",  # the wrong curly quote, as some keyboards type it
+        "I don\uff07t want to be here",  # full-width apostrophe
+        "I\u2019m\u00a0not\u00a0coping",  # non-breaking spaces pasted from a document
+        "I can\u2019t\n\ncope",
+    ],
+)
+def test_distress_is_recognised_however_it_is_typed(text):
+    """The safety net reads text through ``bot.text.fold``, like the rest of the coach."""
+    assert is_distress(text) is True
+
+
+@pytest.mark.parametrize("text", ["/express_distress", "  /greet", "\u00a0/start_reflection"])
+def test_button_payloads_are_not_read_as_distress(text):
+    assert is_distress(text) is False

@@ -26,15 +26,14 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+# What the classifier sees, in training and when asked (lower case, single spaces,
+# plain apostrophes); kept importable from here by that name.
+from bot.text import normalise
+
 log = logging.getLogger(__name__)
 
 _TRUSTED_EXTRA = {"scipy.sparse._csr.csr_matrix"}
 _FILE = "intent_classifier.skops"
-
-
-def normalise(text: str) -> str:
-    """What the classifier sees: lower case, single spaces, typographic apostrophes made plain."""
-    return " ".join((text or "").replace("’", "'").replace("‘", "'").lower().split())
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

@@ -1,4 +1,4 @@
-"""Everything the coach knows, loaded from the YAML files in ``bot/content``.
+"""Loading the content files into the typed model, checking each one on the way.
 
 The files are read once into frozen dataclasses. A broken file raises
 :class:`ContentError` naming the file, the entry and what is wrong, so a
@@ -11,314 +11,40 @@ folder (for example with licensed official wording).
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
-DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
-
-LEVEL_IDS: Tuple[str, ...] = ("essential", "proficient", "strong", "exemplary")
-NOT_SURE = "not_sure"
-CAREER_STAGE_IDS: Tuple[str, ...] = ("early_career", "first_role", "mid_level", "senior")
-DIMENSION_IDS: Tuple[str, ...] = (
-    "inspiring_shared_purpose",
-    "leading_with_care",
-    "evaluating_information",
-    "connecting_our_service",
-    "sharing_the_vision",
-    "engaging_the_team",
-    "holding_to_account",
-    "developing_capability",
-    "influencing_for_results",
+from bot.content import messages as catalogue
+from bot.content.model import (
+    CAREER_STAGE_IDS,
+    DIMENSION_IDS,
+    LEVEL_IDS,
+    NOT_SURE,
+    OFFER_KINDS,
+    CareerStage,
+    Contact,
+    Content,
+    ContentError,
+    Dimension,
+    EarlyCareer,
+    Facilitators,
+    FocusArea,
+    Level,
+    Offer,
+    Prompt,
+    Region,
+    Response,
+    Scale,
+    Signposting,
 )
-OFFER_KINDS = ("programme", "course", "bitesize", "guide", "tool")
 
-
-class ContentError(ValueError):
-    """A content file is missing, unreadable or does not have the expected shape."""
-
-    def __init__(self, file: str, entry: str, problem: str) -> None:
-        self.file, self.entry, self.problem = file, entry, problem
-        super().__init__(f"{file}: {entry}: {problem}")
-
-
-# --------------------------------------------------------------------------- types
-
-
-@dataclass(frozen=True)
-class Prompt:
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Dimension:
-    id: str
-    name: str
-    short: str
-    aliases: Tuple[str, ...]
-    keywords: Tuple[str, ...]
-    what_it_is: str
-    why_it_matters: str
-    what_it_is_not: str
-    levels: Mapping[str, str]
-    prompts: Tuple[Prompt, ...]
-    link: str
-
-
-@dataclass(frozen=True)
-class Level:
-    id: str
-    name: str
-    rank: int
-    summary: str
-    synonyms: Tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Scale:
-    intro: str
-    model_link: str
-    levels: Tuple[Level, ...]
-    not_sure: Level
-
-    def get(self, level_id: str) -> Optional[Level]:
-        for level in self.levels + (self.not_sure,):
-            if level.id == level_id:
-                return level
-        return None
-
-
-@dataclass(frozen=True)
-class Offer:
-    id: str
-    title: str
-    provider: str
-    kind: str
-    audience: str
-    career_stages: Tuple[str, ...]
-    format: str
-    length: str
-    cost: str
-    dimensions: Tuple[str, ...]
-    why: str
-    link: str
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Contact:
-    id: str
-    name: str
-    how: str
-    when: str
-    link: str = ""
-
-
-@dataclass(frozen=True)
-class Signposting:
-    not_a_crisis_service: str
-    opening: str
-    urgent: str
-    contacts: Tuple[Contact, ...]
-    return_offer: str
-    followup: str
-
-
-@dataclass(frozen=True)
-class Region:
-    id: str
-    name: str
-    contact: str
-    notes: str
-
-
-@dataclass(frozen=True)
-class Facilitators:
-    about_360: str
-    how_to_find: str
-    regions: Tuple[Region, ...]
-    default_contact: str
-
-
-@dataclass(frozen=True)
-class FocusArea:
-    id: str
-    name: str
-    description: str
-    prompt: str
-    dimensions: Tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class EarlyCareer:
-    intro: str
-    receiving_end_question: str
-    focus_areas: Tuple[FocusArea, ...]
-    recommended_offers: Tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CareerStage:
-    id: str
-    name: str
-    description: str
-    synonyms: Tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Content:
-    dimensions: Tuple[Dimension, ...]
-    scale: Scale
-    offers: Tuple[Offer, ...]
-    signposting: Signposting
-    facilitators: Facilitators
-    early_career: EarlyCareer
-    career_stages: Tuple[CareerStage, ...]
-    messages: Mapping[str, str]
-    _by_id: Dict[str, Dimension] = field(default_factory=dict, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._by_id.update({d.id: d for d in self.dimensions})
-
-    def dimension(self, dimension_id: str) -> Dimension:
-        return self._by_id[dimension_id]
-
-    def offer(self, offer_id: str) -> Offer:
-        for offer in self.offers:
-            if offer.id == offer_id:
-                return offer
-        raise KeyError(offer_id)
-
-    def stage(self, stage_id: str) -> CareerStage:
-        for stage in self.career_stages:
-            if stage.id == stage_id:
-                return stage
-        raise KeyError(stage_id)
-
-    # ------------------------------------------------------------ understanding
-
-    def resolve_dimension(self, text: Optional[str], descriptions: bool = True) -> Optional[str]:
-        """The id of the dimension that ``text`` names or describes, or None.
-
-        Accepts an id, a name, an alias, or a description ("the one about
-        setting clear expectations"), which is scored against each
-        dimension's keywords. Returns None when nothing stands out.
-        """
-        if not text:
-            return None
-        norm = _normalise(text)
-        if not norm:
-            return None
-        compact = norm.replace(" ", "_")
-        if compact in self._by_id:
-            return compact
-        # Whole names and aliases, longest first, so "leading with care" wins over "care".
-        names: List[Tuple[str, str]] = []
-        for dim in self.dimensions:
-            names.append((_normalise(dim.name), dim.id))
-            names.extend((_normalise(a), dim.id) for a in dim.aliases)
-        padded = f" {norm} "
-        for phrase, dim_id in sorted(names, key=lambda p: -len(p[0])):
-            if phrase and f" {phrase} " in padded:
-                return dim_id
-        if not descriptions:
-            return None
-        # Descriptions: score keyword hits on stemmed words.
-        exact = set(norm.split())
-        words = {_stem(w) for w in norm.split()}
-        stemmed_text = " ".join(_stem(w) for w in norm.split())
-        scores: Dict[str, float] = {}
-        for dim in self.dimensions:
-            score = 0.0
-            for kw in dim.keywords:
-                kw_stems = [_stem(w) for w in _normalise(kw).split()]
-                if not kw_stems:
-                    continue
-                if len(kw_stems) == 1:
-                    if _normalise(kw) in exact:
-                        score += 1.5  # the very word beats a word that only shares its stem
-                    elif kw_stems[0] in words:
-                        score += 1.0
-                elif f" {' '.join(kw_stems)} " in f" {stemmed_text} ":
-                    score += 2.0
-            if score:
-                scores[dim.id] = score
-        if not scores:
-            return None
-        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-            return None  # a tie is a guess; better to ask
-        return ranked[0][0]
-
-    def resolve_level(self, text: Optional[str]) -> Optional[str]:
-        """The level id (or ``not_sure``) that ``text`` names, or None."""
-        if not text:
-            return None
-        norm = _normalise(text)
-        compact = norm.replace(" ", "_")
-        if compact in LEVEL_IDS or compact == NOT_SURE:
-            return compact
-        padded = f" {norm} "
-        candidates: List[Tuple[str, str]] = []
-        for level in self.scale.levels + (self.scale.not_sure,):
-            candidates.append((_normalise(level.name), level.id))
-            candidates.append((level.id, level.id))
-            candidates.extend((_normalise(s), level.id) for s in level.synonyms)
-        found = set()
-        for phrase, lid in candidates:
-            if not phrase:
-                continue
-            for m in re.finditer(rf"(?<= ){re.escape(phrase)}(?= )", padded):
-                before = padded[: m.start()].split()[-2:]
-                if lid != NOT_SURE and any(w in _NEGATIONS for w in before):
-                    continue  # "not strong" rules a level out rather than choosing it
-                found.add(lid)
-        # "not sure" contains no level word, but "not strong" would be a trap: only
-        # accept a single unambiguous level.
-        if NOT_SURE in found:
-            return NOT_SURE
-        if len(found) == 1:
-            return found.pop()
-        return None
-
-    def resolve_stage(self, text: Optional[str]) -> Optional[str]:
-        if not text:
-            return None
-        norm = _normalise(text)
-        compact = norm.replace(" ", "_")
-        if compact in CAREER_STAGE_IDS:
-            return compact
-        padded = f" {norm} "
-        best: Optional[Tuple[int, str]] = None
-        for stage in self.career_stages:
-            for phrase in (stage.name, *stage.synonyms):
-                p = _normalise(phrase)
-                if p and f" {p} " in padded and (best is None or len(p) > best[0]):
-                    best = (len(p), stage.id)
-        return best[1] if best else None
-
-
-_NEGATIONS = {"not", "never", "isnt", "arent", "hardly", "nowhere", "no"}
-_WORD = re.compile(r"[a-z0-9&]+")
-
-
-def _normalise(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower().replace("'", "")))
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-# --------------------------------------------------------------------------- loading
+# The YAML files live beside this package's modules; the bundled copy is also the
+# reference a deployment's own messages.yml is checked against.
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent
 
 
 class _Reader:
@@ -592,34 +318,44 @@ def _load_stages(directory: Path) -> Tuple[CareerStage, ...]:
     return tuple(stages)
 
 
-MESSAGE_KEYS = ("assessment_intro", "consent_ask_assessment", "consent_ask_reflection", "consent_explain",
-                "consent_thanks", "consent_declined", "redacted")
+def _read_catalogue(directory: Path) -> Tuple[Mapping[str, str], Mapping[str, Response]]:
+    r = _Reader(directory, catalogue.FILE)
+    unknown = sorted(set(r.data) - {"messages", "responses"})
+    if unknown:
+        raise r.fail("(file)", f"unknown section(s) {unknown}; expected 'messages' and 'responses'")
+    return catalogue.read_messages(r.data.get("messages")), catalogue.read_responses(r.data.get("responses"))
 
 
-def _load_messages(directory: Path) -> Dict[str, str]:
-    r = _Reader(directory, "messages.yml")
-    block = r.data.get("messages")
-    if not isinstance(block, dict):
-        raise r.fail("messages", "must be a mapping of message keys to texts")
-    missing = [k for k in MESSAGE_KEYS if k not in block]
-    if missing:
-        raise r.fail("messages", f"missing key(s) {missing}")
-    return {k: r.text(block, k, f"messages.{k}") for k in MESSAGE_KEYS}
+def _load_catalogue(directory: Path) -> Tuple[Mapping[str, str], Mapping[str, Response]]:
+    """Messages and responses, read-only; a deployment's own copy is checked against the bundled one,
+    because the code asks for the bundled keys with the bundled placeholders."""
+    messages, responses = _read_catalogue(directory)
+    if directory.resolve() != DEFAULT_CONTENT_DIR:
+        catalogue.check_against(messages, responses, *_read_catalogue(DEFAULT_CONTENT_DIR))
+    return MappingProxyType(messages), MappingProxyType(responses)
 
 
 def load_content(directory: Optional[os.PathLike] = None) -> Content:
     """Load and validate every content file in ``directory``."""
     path = Path(directory) if directory else DEFAULT_CONTENT_DIR
     offers = _load_offers(path)
+    dimensions = _load_dimensions(path)
+    scale = _load_scale(path)
+    signposting = _load_signposting(path)
+    facilitators = _load_facilitators(path)
+    early_career = _load_early_career(path, (o.id for o in offers))
+    career_stages = _load_stages(path)
+    messages, responses = _load_catalogue(path)
     return Content(
-        dimensions=_load_dimensions(path),
-        scale=_load_scale(path),
+        dimensions=dimensions,
+        scale=scale,
         offers=offers,
-        signposting=_load_signposting(path),
-        facilitators=_load_facilitators(path),
-        early_career=_load_early_career(path, (o.id for o in offers)),
-        career_stages=_load_stages(path),
-        messages=_load_messages(path),
+        signposting=signposting,
+        facilitators=facilitators,
+        early_career=early_career,
+        career_stages=career_stages,
+        messages=messages,
+        responses=responses,
     )
 
 
@@ -631,9 +367,3 @@ def _cached(directory: str) -> Content:
 def get_content() -> Content:
     """The content for this process, loaded once (``COACH_CONTENT_DIR`` or the bundled files)."""
     return _cached(os.environ.get("COACH_CONTENT_DIR") or str(DEFAULT_CONTENT_DIR))
-
-
-def dimension_choices(content: Content, ids: Optional[Sequence[str]] = None) -> List[Dimension]:
-    """Dimensions in model order, optionally restricted to ``ids``."""
-    wanted = set(ids) if ids is not None else None
-    return [d for d in content.dimensions if wanted is None or d.id in wanted]
