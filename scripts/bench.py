@@ -23,13 +23,16 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bot.servers import DEFAULT_MODEL as MODEL, RASA, CoachServers  # noqa: E402  (needs ROOT on sys.path)
+
 RESULTS = ROOT / "results"
-RASA = str(Path(sys.executable).parent / "rasa")
+BENCH_SECRET = "bench-user-key-secret"
 
 SCRIPT = [
     "hello", "what are the nine dimensions", "tell me about holding to account", "what does strong look like",
@@ -82,15 +85,20 @@ def percentile(values, q):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def latency(users: int, messages: int) -> dict:
-    from tests.e2e.harness import Coach, new_sender
+def new_sender() -> str:
+    return f"bench-{uuid.uuid4().hex}"
 
+
+def latency(users: int, messages: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="coach-bench-"))
-    coach = Coach(workdir)
+    coach = CoachServers(workdir, f"sqlite:///{workdir / 'coach.db'}", BENCH_SECRET, MODEL)
     log("latency: starting the action server and the Rasa server...")
     t0 = time.monotonic()
-    coach.start_actions()
-    coach.start_rasa()
+    try:
+        coach.start()
+    except BaseException:
+        coach.stop()
+        raise
     load_s = time.monotonic() - t0
     log(f"latency: servers ready in {load_s:.0f} s")
     try:
@@ -98,7 +106,7 @@ def latency(users: int, messages: int) -> dict:
         sender = new_sender()
         for i in range(messages):
             t = time.monotonic()
-            coach.say(sender, SCRIPT[i % len(SCRIPT)])
+            coach.send(sender, SCRIPT[i % len(SCRIPT)])
             single.append((time.monotonic() - t) * 1000)
         log(f"latency: one person, p50 {percentile(single, .5):.0f} ms")
 
@@ -110,7 +118,7 @@ def latency(users: int, messages: int) -> dict:
             for i in range(len(SCRIPT)):
                 t = time.monotonic()
                 try:
-                    coach.say(s, SCRIPT[i])
+                    coach.send(s, SCRIPT[i])
                     with lock:
                         concurrent.append((time.monotonic() - t) * 1000)
                 except Exception as exc:  # noqa: BLE001 - counted and reported
