@@ -1,31 +1,42 @@
-"""Helpers shared by the action modules."""
+"""Helpers every capability module shares: content, the store, the person's key, reading the message.
+
+Nothing here says anything in its own words: every sentence comes from
+``bot/content/messages.yml`` through :func:`say`.
+"""
 
 from __future__ import annotations
 
 import functools
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Sequence, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.assessment import Change, Profile, latest_profile
 from bot.content import Content, get_content
 from bot.identity import user_key
 from bot.storage import CoachStore, StorageError, get_store
+from bot.text import words
 
 log = logging.getLogger("coach.actions")
 
 STORAGE_ERRORS = (SQLAlchemyError, StorageError, OSError)
-STORAGE_TROUBLE = (
-    "Sorry, I couldn't reach my records just now, so I haven't been able to save or look anything up. "
-    "Nothing you saved before is lost. Please try again in a minute."
-)
+
+# Short answers that mean "skip this question" inside a form.
+SKIP_WORDS = {"skip", "pass", "next", "no", "nope", "nothing", "none", "n a", "na", "no thanks", "not really",
+              "rather not", "skip it", "skip this", "skip this one", "move on", "no comment"}
 
 
 def content() -> Content:
     return get_content()
+
+
+def say(key: str, **values: Any) -> str:
+    """A sentence from the message catalogue (``bot/content/messages.yml``)."""
+    return get_content().say(key, **values)
 
 
 def store() -> CoachStore:
@@ -55,6 +66,14 @@ def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def active_form(tracker: Tracker) -> Optional[str]:
+    return (tracker.active_loop or {}).get("name")
+
+
+def is_skip(tracker: Tracker, text: Optional[str]) -> bool:
+    return latest_intent(tracker) == "skip" or words(text or "") in SKIP_WORDS
+
+
 def resolve_dimensions(tracker: Tracker, descriptions: bool = False) -> List[str]:
     """Dimensions the latest message names (entities first, then the words themselves).
 
@@ -72,19 +91,41 @@ def resolve_dimensions(tracker: Tracker, descriptions: bool = False) -> List[str
     return list(dict.fromkeys(found))
 
 
+def profile_for(user: str) -> Tuple[Optional[Profile], List[Change], bool]:
+    """The person's latest profile, what changed since the one before, and whether there was one."""
+    return latest_profile(store().assessments.completed(user, limit=2))
+
+
 def button(title: str, intent: str, **entities: Any) -> Dict[str, str]:
+    """A button whose payload is ``/intent{"entity": "value"}``; ``title`` is already worded."""
     payload = f"/{intent}"
     if entities:
         payload += json.dumps(entities, separators=(",", ":"))
     return {"title": title, "payload": payload}
 
 
-MENU = [
-    button("The nine dimensions", "list_dimensions"),
-    button("Self-assessment", "start_self_assessment"),
-    button("Reflect", "start_reflection"),
-    button("Learning for me", "ask_recommendation"),
-]
+def menu(*which: str) -> List[Dict[str, str]]:
+    """The main menu's buttons (or some of them): dimensions, assessment, reflect, learning."""
+    items = {
+        "dimensions": ("button.dimensions", "list_dimensions"),
+        "assessment": ("button.assessment", "start_self_assessment"),
+        "reflect": ("button.reflect", "start_reflection"),
+        "learning": ("button.learning", "ask_recommendation"),
+    }
+    return [button(say(items[name][0]), items[name][1]) for name in (which or tuple(items))]
+
+
+def join_names(names: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return say("list.join", items=", ".join(names[:-1]), last=names[-1])
+
+
+def dimension_names(ids: Sequence[str]) -> str:
+    c = content()
+    return join_names([c.dimension(d).name for d in ids])
 
 
 def guarded(run: Callable[..., Awaitable[List[Dict[Text, Any]]]]) -> Callable[..., Awaitable[List[Dict[Text, Any]]]]:
@@ -96,18 +137,7 @@ def guarded(run: Callable[..., Awaitable[List[Dict[Text, Any]]]]) -> Callable[..
             return await run(self, dispatcher, tracker, domain)
         except STORAGE_ERRORS as exc:
             log.error("event=storage_error action=%s error=%s", self.name(), type(exc).__name__)
-            dispatcher.utter_message(text=STORAGE_TROUBLE)
+            dispatcher.utter_message(text=say("storage_trouble"))
             return []
 
     return wrapper
-
-
-def join_names(names: Sequence[str]) -> str:
-    names = list(names)
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def nonempty(lines: Iterable[Optional[str]]) -> str:
-    return "\n".join(line for line in lines if line)

@@ -8,12 +8,31 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import MENU, button, content, latest_entities, latest_text, resolve_dimensions
+from actions.common import button, content, latest_entities, latest_text, menu, resolve_dimensions, say
 from bot.content import LEVEL_IDS
+
+# Words that point back at the dimension just discussed ("tell me more about it").
+REFERS_BACK = {"it", "this", "that", "one"}
 
 
 def dimension_buttons() -> List[Dict[str, str]]:
     return [button(d.name, "ask_dimension", dimension=d.id) for d in content().dimensions]
+
+
+def send_scale(dispatcher: CollectingDispatcher) -> None:
+    """The four levels and "not sure yet", with a button for each level."""
+    scale = content().scale
+    lines = "\n".join(say("scale.line", level=lv.name, summary=lv.summary) for lv in scale.levels)
+    dispatcher.utter_message(
+        text=say("scale.explain", intro=scale.intro, lines=lines, not_sure=scale.not_sure.name,
+                 not_sure_summary=scale.not_sure.summary),
+        buttons=[button(lv.name, "ask_level", level=lv.id) for lv in scale.levels]
+        + [button(say("button.start_assessment"), "start_self_assessment")],
+    )
+
+
+def _refers_back(text: str) -> bool:
+    return bool(set(text.lower().replace("?", " ").split()) & REFERS_BACK)
 
 
 class ActionListDimensions(Action):
@@ -22,13 +41,10 @@ class ActionListDimensions(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         c = content()
-        lines = [f"{n}. {d.name}: {d.short}" for n, d in enumerate(c.dimensions, start=1)]
-        dispatcher.utter_message(
-            text="The Healthcare Leadership Model has nine dimensions:\n" + "\n".join(lines)
-            + f"\nEach one runs from essential to exemplary. The official descriptions are at {c.scale.model_link}"
-            + "\nWhich would you like to look at?",
-            buttons=dimension_buttons(),
-        )
+        lines = "\n".join(say("dimensions.line", number=n, name=d.name, short=d.short)
+                          for n, d in enumerate(c.dimensions, start=1))
+        dispatcher.utter_message(text=say("dimensions.list", lines=lines, link=c.scale.model_link),
+                                 buttons=dimension_buttons())
         return []
 
 
@@ -44,32 +60,20 @@ class ActionExplainDimension(Action):
         if not found:
             found = resolve_dimensions(tracker, descriptions=True)
         if not found:
-            dispatcher.utter_message(
-                text="I'm not sure which dimension you mean. Here are the nine: pick one and I'll tell you about it.",
-                buttons=dimension_buttons(),
-            )
+            dispatcher.utter_message(text=say("dimensions.which"), buttons=dimension_buttons())
             return []
         dim = c.dimension(found[0])
         dispatcher.utter_message(
-            text=f"{dim.name}\n"
-            f"What it is: {dim.what_it_is}\n"
-            f"Why it matters: {dim.why_it_matters}\n"
-            f"What it is not: {dim.what_it_is_not}\n"
-            f"The official page: {dim.link}\n"
-            "Would you like to reflect on it, or see where you'd place yourself?",
+            text=say("dimensions.explain", name=dim.name, what=dim.what_it_is, why=dim.why_it_matters,
+                     what_not=dim.what_it_is_not, link=dim.link),
             buttons=[
-                button("Reflect on this", "start_reflection", dimension=dim.id),
-                button("Assess myself", "start_self_assessment", dimension=dim.id),
-                button("What the levels look like", "ask_level", dimension=dim.id),
-                button("Learning for this", "ask_recommendation", dimension=dim.id),
+                button(say("button.reflect_on_this"), "start_reflection", dimension=dim.id),
+                button(say("button.assess_myself"), "start_self_assessment", dimension=dim.id),
+                button(say("button.levels_look_like"), "ask_level", dimension=dim.id),
+                button(say("button.learning_for_this"), "ask_recommendation", dimension=dim.id),
             ],
         )
         return [SlotSet("dimension", dim.id)]
-
-
-def _refers_back(text: str) -> bool:
-    words = set(text.lower().replace("?", " ").split())
-    return bool(words & {"it", "this", "that", "one"})
 
 
 class ActionExplainScale(Action):
@@ -77,13 +81,7 @@ class ActionExplainScale(Action):
         return "action_explain_scale"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        scale = content().scale
-        lines = [f"{lv.name}: {lv.summary}" for lv in scale.levels]
-        dispatcher.utter_message(
-            text=f"{scale.intro}\n" + "\n".join(lines) + f"\n{scale.not_sure.name}: {scale.not_sure.summary}",
-            buttons=[button(lv.name, "ask_level", level=lv.id) for lv in scale.levels]
-            + [button("Start the self-assessment", "start_self_assessment")],
-        )
+        send_scale(dispatcher)
         return []
 
 
@@ -102,33 +100,35 @@ class ActionExplainLevel(Action):
         dims = resolve_dimensions(tracker)
         level = levels[0] if levels else None
         if level and level not in LEVEL_IDS:  # "not sure yet"
-            dispatcher.utter_message(text=f"{c.scale.not_sure.name}: {c.scale.not_sure.summary}")
+            dispatcher.utter_message(text=say("scale.level", level=c.scale.not_sure.name,
+                                              summary=c.scale.not_sure.summary))
             return []
         if level and dims:
             dim = c.dimension(dims[0])
-            lv = c.scale.get(level)
             dispatcher.utter_message(
-                text=f"{lv.name} in {dim.name}: {dim.levels[level]}\nMore on the official page: {dim.link}",
-                buttons=[button("Reflect on this", "start_reflection", dimension=dim.id)],
+                text=say("scale.level_in_dimension", level=c.scale.get(level).name, dimension=dim.name,
+                         description=dim.levels[level], link=dim.link),
+                buttons=[button(say("button.reflect_on_this"), "start_reflection", dimension=dim.id)],
             )
             return [SlotSet("dimension", dim.id)]
         if dims:
             dim = c.dimension(dims[0])
-            lines = [f"{c.scale.get(lv).name}: {dim.levels[lv]}" for lv in LEVEL_IDS]
+            lines = "\n".join(say("scale.line", level=c.scale.get(lv).name, summary=dim.levels[lv])
+                              for lv in LEVEL_IDS)
             dispatcher.utter_message(
-                text=f"How {dim.name} grows across the scale:\n" + "\n".join(lines),
-                buttons=[button("Assess myself", "start_self_assessment", dimension=dim.id),
-                         button("Reflect on this", "start_reflection", dimension=dim.id)],
+                text=say("scale.dimension_levels", dimension=dim.name, lines=lines),
+                buttons=[button(say("button.assess_myself"), "start_self_assessment", dimension=dim.id),
+                         button(say("button.reflect_on_this"), "start_reflection", dimension=dim.id)],
             )
             return [SlotSet("dimension", dim.id)]
         if level:
-            lv = c.scale.get(level)
             dispatcher.utter_message(
-                text=f"{lv.name}: {lv.summary}\nIt looks different in each dimension: name one and I'll show you.",
+                text=say("scale.level_general", level=c.scale.get(level).name, summary=c.scale.get(level).summary),
                 buttons=[button(d.name, "ask_level", level=level, dimension=d.id) for d in c.dimensions],
             )
             return []
-        return await ActionExplainScale().run(dispatcher, tracker, domain)
+        send_scale(dispatcher)
+        return []
 
 
 class ActionExplain360(Action):
@@ -137,12 +137,11 @@ class ActionExplain360(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         c = content()
-        tools = [o for o in c.offers if o.kind == "tool"]
-        links = " ".join(f"{o.title}: {o.link}" for o in tools)
+        links = " ".join(say("about_360.tool_link", title=o.title, link=o.link) for o in c.offers if o.kind == "tool")
         dispatcher.utter_message(
-            text=f"{c.facilitators.about_360}\n{links}".strip(),
-            buttons=[button("Find a facilitator", "find_facilitator"),
-                     button("Try the self-assessment here first", "start_self_assessment")],
+            text=say("about_360.explain", about=c.facilitators.about_360, links=links).strip(),
+            buttons=[button(say("button.find_facilitator"), "find_facilitator"),
+                     button(say("button.assessment_here_first"), "start_self_assessment")],
         )
         return []
 
@@ -153,6 +152,8 @@ class ActionFindFacilitator(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         f = content().facilitators
-        regions = "\n".join(f"{r.name}: {r.contact}" + (f" ({r.notes})" if r.notes else "") for r in f.regions)
-        dispatcher.utter_message(text=f"{f.how_to_find}\n{regions}\n{f.default_contact}", buttons=MENU)
+        regions = "\n".join(say("facilitators.region_with_notes" if r.notes else "facilitators.region",
+                                name=r.name, contact=r.contact, notes=r.notes) for r in f.regions)
+        dispatcher.utter_message(text=say("facilitators.find", how=f.how_to_find, regions=regions,
+                                          default=f.default_contact), buttons=menu())
         return []

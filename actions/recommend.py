@@ -9,17 +9,18 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.assessment import profile_for
-from actions.common import button, content, guarded, join_names, key, latest_entities, latest_text, resolve_dimensions, store
+from actions.common import (button, content, dimension_names, guarded, key, latest_entities, latest_text,
+                            profile_for, resolve_dimensions, say, store)
 from bot.recommend import EARLY_CAREER, early_career_path, format_recommendation, recommend
 
 log = logging.getLogger("coach.actions")
 
+# (message key of the button's title, career stage id)
 STAGE_BUTTONS = [
-    ("I'm early in my career", "early_career"),
-    ("First leadership role", "first_role"),
-    ("Leading managers or a service", "mid_level"),
-    ("Senior or board level", "senior"),
+    ("button.stage_early_career", "early_career"),
+    ("button.stage_first_role", "first_role"),
+    ("button.stage_mid_level", "mid_level"),
+    ("button.stage_senior", "senior"),
 ]
 
 
@@ -40,9 +41,25 @@ def stage_from_message(tracker: Tracker) -> Tuple[Optional[str], bool]:
 def remember_stage(tracker: Tracker, stage: str) -> List[Dict[Text, Any]]:
     """Keep the stage in the conversation; store it only if the person has agreed to storage."""
     user = key(tracker)
-    if store().has_consent(user):
-        store().set_career_stage(user, stage)
+    if store().people.has_consent(user):
+        store().people.set_career_stage(user, stage)
     return [SlotSet("career_stage", stage)]
+
+
+def send_early_career_path(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """The enhance First Principles path: what matters early on, the guide, and a gentle start."""
+    c = content()
+    ec = c.early_career
+    areas = "\n".join(say("early_career.area_line", name=a.name, description=a.description) for a in ec.focus_areas)
+    dispatcher.utter_message(text=say("early_career.intro", intro=ec.intro, areas=areas,
+                                      question=ec.receiving_end_question))
+    recs = early_career_path(c)
+    dispatcher.utter_message(
+        text=say("early_career.path", offers="\n".join(format_recommendation(c, r) for r in recs)),
+        buttons=[button(say("button.reflect_with_me"), "start_reflection"),
+                 button(say("button.dimensions"), "list_dimensions")],
+    )
+    return remember_stage(tracker, EARLY_CAREER)
 
 
 class ActionRecommend(Action):
@@ -58,31 +75,33 @@ class ActionRecommend(Action):
         said_stage, recognised = stage_from_message(tracker)
         if said_stage and recognised:
             events += remember_stage(tracker, said_stage)
-        stage = said_stage or tracker.get_slot("career_stage") or store().career_stage(user)
+        stage = said_stage or tracker.get_slot("career_stage") or store().people.career_stage(user)
         basis = ""
         if dims:
-            basis = f"for {join_names([c.dimension(d).name for d in dims])}"
+            basis = say("recommend.basis_dimensions", dimensions=dimension_names(dims))
         elif not said_stage:
             profile, _, _ = profile_for(user)
             if profile and profile.focus:
                 dims = list(profile.focus)
-                basis = f"from your last profile, for {join_names([c.dimension(d).name for d in dims[:3]])}"
+                basis = say("recommend.basis_profile", dimensions=dimension_names(dims[:3]))
         if stage == EARLY_CAREER and not dims:
-            return events + await ActionEarlyCareer().run(dispatcher, tracker, domain)
+            return events + send_early_career_path(dispatcher, tracker)
         recs = recommend(c, dims, stage, limit=3)
         if stage:
-            basis = (basis + " " if basis else "for ") + f"someone at your stage ({c.stage(stage).name.lower()})"
+            stage_name = c.stage(stage).name.lower()
+            basis = (say("recommend.basis_and_stage", basis=basis, stage=stage_name) if basis
+                     else say("recommend.basis_stage", stage=stage_name))
+        offers = "\n".join(format_recommendation(c, r) for r in recs)
         if not basis:
-            intro = ("Here are three good places to start. For a closer fit, tell me which dimension you want to "
-                     "grow in or where you are in your career, or take the self-assessment.")
-            buttons = [button(title, "ask_recommendation", career_stage=sid) for title, sid in STAGE_BUTTONS]
+            text = say("recommend.general", offers=offers)
+            buttons = [button(say(title), "ask_recommendation", career_stage=sid) for title, sid in STAGE_BUTTONS]
         else:
-            intro = f"Learning {basis}:"
-            buttons = [button("Take the self-assessment", "start_self_assessment")] if not dims else []
+            text = say("recommend.for_basis", basis=basis, offers=offers)
+            buttons = [] if dims else [button(say("button.take_assessment"), "start_self_assessment")]
             if dims:
-                buttons.append(button(f"Reflect on {c.dimension(dims[0]).name}", "start_reflection", dimension=dims[0]))
-        dispatcher.utter_message(text=intro + "\n" + "\n".join(format_recommendation(r) for r in recs),
-                                 buttons=buttons)
+                buttons.append(button(say("button.reflect_on", dimension=c.dimension(dims[0]).name),
+                                      "start_reflection", dimension=dims[0]))
+        dispatcher.utter_message(text=text, buttons=buttons)
         log.info("event=recommended dimensions=%d stage=%s offers=%d", len(dims), stage or "-", len(recs))
         return events
 
@@ -95,16 +114,4 @@ class ActionEarlyCareer(Action):
 
     @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        ec = content().early_career
-        areas = "\n".join(f"• {a.name}: {a.description}" for a in ec.focus_areas)
-        dispatcher.utter_message(
-            text=f"{ec.intro}\nFive things that matter most early on:\n{areas}\n"
-            f"A good question to carry with you: \"{ec.receiving_end_question}\""
-        )
-        recs = early_career_path(content())
-        dispatcher.utter_message(
-            text="A gentle path to start on:\n" + "\n".join(format_recommendation(r) for r in recs),
-            buttons=[button("Reflect with me now", "start_reflection"),
-                     button("The nine dimensions", "list_dimensions")],
-        )
-        return remember_stage(tracker, EARLY_CAREER)
+        return send_early_career_path(dispatcher, tracker)

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import button, content, key, store
+from actions.common import active_form, button, key, say, store, content
 
 log = logging.getLogger("coach.actions")
 
@@ -20,23 +20,23 @@ class ActionSignpost(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         s = content().signposting
-        contacts = "\n".join(
-            f"• {c.name}: {c.how} ({c.when})" + (f" {c.link}" if c.link else "") for c in s.contacts
-        )
+        contacts = "\n".join(say("signpost.contact_with_link" if c.link else "signpost.contact",
+                                 name=c.name, how=c.how, when=c.when, link=c.link) for c in s.contacts)
         events: List[Dict[Text, Any]] = []
-        loop = (tracker.active_loop or {}).get("name")
+        loop = active_form(tracker)
         if loop:
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
-        dispatcher.utter_message(text=f"{s.opening}\n{s.urgent}\n{contacts}\n{s.not_a_crisis_service}")
+        dispatcher.utter_message(text=say("signpost.message", opening=s.opening, urgent=s.urgent, contacts=contacts,
+                                          not_a_crisis_service=s.not_a_crisis_service))
         # Signposting must never depend on the database: look up progress only as a courtesy.
         has_open = False
         try:
-            current = store().open_assessment(key(tracker))
+            current = store().assessments.open(key(tracker))
             has_open = bool(current and current.ratings)
         except Exception:  # noqa: BLE001 - any failure here must not stop the signposting above
             log.error("event=storage_error action=action_signpost")
-        buttons = [button("Carry on with my self-assessment", "start_self_assessment")] if has_open else []
-        buttons.append(button("Back to the coach", "ask_capabilities"))
+        buttons = [button(say("button.carry_on_assessment"), "start_self_assessment")] if has_open else []
+        buttons.append(button(say("button.back_to_coach"), "ask_capabilities"))
         dispatcher.utter_message(text=s.return_offer, buttons=buttons)
         log.info("event=distress_signposted in_form=%s", loop or "-")
         return events
@@ -49,6 +49,6 @@ class ActionSignpostFollowup(Action):
         return "action_signpost_followup"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        s = content().signposting
-        dispatcher.utter_message(text=s.followup, buttons=[button("Back to the coach", "ask_capabilities")])
+        dispatcher.utter_message(text=content().signposting.followup,
+                                 buttons=[button(say("button.back_to_coach"), "ask_capabilities")])
         return []

@@ -104,46 +104,58 @@ def compare(previous: Mapping[str, Optional[str]], current: Mapping[str, Optiona
     return changes
 
 
+def latest_profile(completed: Sequence) -> Tuple[Optional[Profile], List[Change], bool]:
+    """From completed assessments (newest first): the latest profile, changes since the one before,
+    and whether there was one before."""
+    if not completed:
+        return None, [], False
+    latest = completed[0]
+    skipped = [r.dimension_id for r in latest.ratings if r.skipped]
+    profile = build_profile(latest.levels, skipped)
+    if len(completed) > 1:
+        return profile, compare(completed[1].levels, latest.levels), True
+    return profile, [], False
+
+
 def _names(content: Content, ids: Sequence[str]) -> str:
     names = [content.dimension(d).name for d in ids]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return content.say("list.join", items=", ".join(names[:-1]), last=names[-1])
 
 
 def describe_profile(content: Content, profile: Profile, changes: Optional[List[Change]] = None,
                      had_previous: bool = False) -> str:
-    """The profile in a few short paragraphs, in the coach's words."""
+    """The profile in a few short paragraphs, in the coach's words (``profile.*`` in messages.yml)."""
+    say = content.say
     lines: List[str] = []
     rated = profile.rated
     if not rated and not profile.not_sure:
-        return ("You skipped every dimension this time, so there's no profile to show yet. "
-                "That's fine: you can start again whenever you like, or explore a dimension first.")
+        return say("profile.all_skipped")
     if rated:
         summary = ", ".join(
-            f"{content.dimension(d).name}: {content.scale.get(lv).name.lower()}"
+            say("profile.rating", dimension=content.dimension(d).name, level=content.scale.get(lv).name.lower())
             for d, lv in sorted(rated.items(), key=lambda kv: DIMENSION_IDS.index(kv[0]))
         )
-        lines.append(f"Here's your profile. {summary}.")
+        lines.append(say("profile.summary", ratings=summary))
     if profile.even:
         level = content.scale.get(next(iter(rated.values()))).name.lower()
-        lines.append(f"You placed yourself at {level} across the board. An even picture can hide real "
-                     "differences, so it may help to ask a colleague where they see you stand out.")
+        lines.append(say("profile.even", level=level))
     if profile.strengths:
-        lines.append(f"Strengths to build on: {_names(content, profile.strengths)}.")
+        lines.append(say("profile.strengths", dimensions=_names(content, profile.strengths)))
     if profile.develop:
-        lines.append(f"Areas to develop: {_names(content, profile.develop)}.")
+        lines.append(say("profile.develop", dimensions=_names(content, profile.develop)))
     if profile.not_sure:
-        lines.append(f"Not sure yet about {_names(content, profile.not_sure)}: worth exploring, perhaps by "
-                     "reflecting on a recent example.")
+        lines.append(say("profile.not_sure", dimensions=_names(content, profile.not_sure)))
     if profile.skipped:
-        lines.append(f"You skipped {_names(content, profile.skipped)}.")
+        lines.append(say("profile.skipped", dimensions=_names(content, profile.skipped)))
     if changes:
         moved = "; ".join(
-            f"{content.dimension(c.dimension).name} {content.scale.get(c.before).name.lower()} → "
-            f"{content.scale.get(c.after).name.lower()}" for c in changes
+            say("profile.change", dimension=content.dimension(c.dimension).name,
+                before=content.scale.get(c.before).name.lower(), after=content.scale.get(c.after).name.lower())
+            for c in changes
         )
-        lines.append(f"Since last time: {moved}.")
+        lines.append(say("profile.since_last_time", changes=moved))
     elif had_previous:
-        lines.append("Since last time, none of the dimensions you rated both times has moved.")
+        lines.append(say("profile.no_change"))
     return "\n".join(lines)

@@ -58,20 +58,19 @@ def recommend(content: Content, dimensions: Sequence[str] = (), stage: Optional[
 
 
 def _reason(content: Content, offer: Offer, dimension: Optional[str], stage: Optional[str]) -> str:
-    dim_name = content.dimension(dimension).name.lower() if dimension else "your leadership"
+    dim_name = content.dimension(dimension).name.lower() if dimension else content.say("recommend.your_leadership")
     reason = offer.why.replace("{dimension}", dim_name)
     if stage and stage in offer.career_stages:
-        reason += f" It suits people at your stage ({content.stage(stage).name.lower()})."
+        reason = content.say("recommend.reason_with_stage", reason=reason, stage=content.stage(stage).name.lower())
     return reason
 
 
-def format_recommendation(rec: Recommendation) -> str:
+def format_recommendation(content: Content, rec: Recommendation) -> str:
+    """One offer as a line: title, the facts that help choose, why it fits, the link."""
     o = rec.offer
     details = ", ".join(x for x in (o.provider, o.format, o.length, o.cost) if x)
-    text = f"• {o.title} ({details}). {rec.reason} {o.link}"
-    if o.note:
-        text += f" Note: {o.note}"
-    return text
+    key = "recommend.offer_with_note" if o.note else "recommend.offer"
+    return content.say(key, title=o.title, details=details, reason=rec.reason, link=o.link, note=o.note)
 
 
 def early_career_path(content: Content) -> List[Recommendation]:

@@ -8,9 +8,9 @@ the person or suggested from their profile and past reflections.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, List, Mapping, Optional, Sequence
+from typing import Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from bot.content import DIMENSION_IDS, Content
+from bot.content import DIMENSION_IDS, Content, FocusArea
 
 RECEIVING_END_ID = "receiving_end"
 
@@ -54,3 +54,10 @@ def find_prompt(content: Content, prompt_id: str) -> Optional[PlannedPrompt]:
         if f"ec_{area.id}" == prompt_id:
             return PlannedPrompt(prompt_id, area.prompt, area.dimensions[0] if area.dimensions else None)
     return None
+
+
+def early_career_plan(content: Content, answered_prompt_ids: Sequence[str]) -> Tuple[List[FocusArea], List[str]]:
+    """For early-career staff: the receiving-end question, then the two enhance focus areas used least."""
+    used = {pid: list(answered_prompt_ids).count(pid) for pid in set(answered_prompt_ids)}
+    areas = sorted(content.early_career.focus_areas, key=lambda a: used.get(f"ec_{a.id}", 0))[:2]
+    return areas, [RECEIVING_END_ID] + [f"ec_{a.id}" for a in areas]

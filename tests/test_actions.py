@@ -13,14 +13,13 @@ import bot.storage
 from actions.assessment import (
     ActionAskAssessmentLevel,
     ActionAskAssessmentNote,
-    ActionAskConsentGiven,
     ActionFinishAssessment,
     ActionPause,
     ActionShowProfile,
     ActionStartAssessment,
     ValidateAssessmentForm,
 )
-from actions.common import STORAGE_TROUBLE
+from actions.consent import ActionAskConsentGiven
 from actions.explore import (
     ActionExplain360,
     ActionExplainDimension,
@@ -38,12 +37,13 @@ from actions.reflection import (
     ValidateReflectionForm,
 )
 from actions.safety import ActionSignpost, ActionSignpostFollowup
-from bot.content import DIMENSION_IDS
+from bot.content import DIMENSION_IDS, get_content
 from bot.identity import user_key
 from conftest import make_tracker
 
 USER = "test-user"
 FORM_SLOTS = ["consent_given", "assessment_level", "assessment_note"]
+STORAGE_TROUBLE = get_content().say("storage_trouble")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -96,7 +96,7 @@ def required(form, domain, slots: Dict[str, Any], sender: str = USER, loop: str 
 
 def consent(store, sender: str = USER) -> str:
     key = user_key(sender)
-    store.record_consent(key, True)
+    store.people.record_consent(key, True)
     return key
 
 
@@ -301,7 +301,7 @@ def test_find_facilitator(domain):
 def test_required_slots_without_consent_asks_for_it(domain, store):
     form = ValidateAssessmentForm()
     assert required(form, domain, {}) == FORM_SLOTS
-    assert store.has_consent(user_key(USER)) is False
+    assert store.people.has_consent(user_key(USER)) is False
 
 
 def test_required_slots_with_consent_skips_the_question(domain, store):
@@ -325,7 +325,7 @@ def test_validate_consent_true_stores_consent(domain, store):
     form = ValidateAssessmentForm()
     slots, messages, events = form_turn(form, domain, {"requested_slot": "consent_given"}, {"consent_given": True},
                                         "/affirm", intent="affirm")
-    assert store.has_consent(user_key(USER)) is True
+    assert store.people.has_consent(user_key(USER)) is True
     assert "Thank you." in text_of(messages)
     assert slot_sets(events) == {"consent_given": True, "requested_slot": "assessment_level"}
 
@@ -337,10 +337,10 @@ def test_validate_consent_false_stores_nothing(domain, store):
     # Rasa has already set the extracted ``consent_given``; the form just ends without asking anything else
     assert slot_sets(events) == {"requested_slot": None}
     assert slots["consent_given"] is False
-    assert store.has_consent(user_key(USER)) is False
+    assert store.people.has_consent(user_key(USER)) is False
     messages, events = run(ActionFinishAssessment(), make_tracker(slots={"consent_given": False}), domain)
     assert "nothing has been saved" in text_of(messages)
-    assert store.open_assessment(user_key(USER)) is None
+    assert store.assessments.open(user_key(USER)) is None
 
 
 @pytest.mark.parametrize("form_cls, loop", [("assessment", "assessment_form"), ("reflection", "reflection_form")])
@@ -353,8 +353,8 @@ def test_form_activation_with_reset_slots_is_silent_and_stores_nothing(domain, s
                                         "start", intent="start_self_assessment", loop=loop)
     assert messages == []
     assert slot_sets(events).get("requested_slot", "consent_given") == "consent_given"
-    assert store.open_assessment(user_key(USER)) is None
-    assert store.reflections(user_key(USER)) == []
+    assert store.assessments.open(user_key(USER)) is None
+    assert store.reflections.recent(user_key(USER)) == []
     engine_rows = store.engine.connect().exec_driver_sql("SELECT count(*) FROM coach_people").scalar()
     assert engine_rows == 0
 
@@ -365,7 +365,7 @@ def test_validate_consent_unclear_explains(domain, store):
         "what do you mean", dispatcher, make_tracker(active_loop="assessment_form"), domain))
     assert result == {"consent_given": None}
     assert "coded version of this conversation's id" in text_of(dispatcher.messages)
-    assert store.has_consent(user_key(USER)) is False
+    assert store.people.has_consent(user_key(USER)) is False
 
 
 # --------------------------------------------------------------------------- the self-assessment
@@ -375,14 +375,14 @@ def test_start_assessment_intro(domain, store):
     messages, events = run(ActionStartAssessment(), make_tracker(text="start the self assessment"), domain)
     assert text_of(messages).startswith("Let's do it. I'll take you through the nine dimensions")
     assert slot_sets(events) == {"assessment_level": None, "assessment_note": None, "assessment_dimension": None,
-                                 "consent_given": None}
+                                 "consent_given": None, "assessment_first": None}
 
 
 def test_ask_level_creates_assessment_on_the_first_dimension(domain, store):
     key = consent(store)
     messages, events = run(ActionAskAssessmentLevel(), make_tracker(active_loop="assessment_form"), domain)
     assert slot_sets(events) == {"assessment_dimension": "inspiring_shared_purpose"}
-    assert store.open_assessment(key) is not None
+    assert store.assessments.open(key) is not None
     text = text_of(messages)
     assert text.startswith("1 of 9: Inspiring shared purpose (Keeping patients and shared values at the heart")
     assert "\nStrong: You are willing to take a personal risk" in text
@@ -399,7 +399,7 @@ def test_ask_level_creates_assessment_on_the_first_dimension(domain, store):
 
 def test_ask_level_starts_with_the_dimension_asked_about(domain, store):
     consent(store)
-    tracker = make_tracker(active_loop="assessment_form", slots={"dimension": "holding_to_account"})
+    tracker = make_tracker(active_loop="assessment_form", slots={"assessment_first": "holding_to_account"})
     messages, events = run(ActionAskAssessmentLevel(), tracker, domain)
     assert slot_sets(events) == {"assessment_dimension": "holding_to_account"}
     assert text_of(messages).startswith("1 of 9: Holding to account")
@@ -407,13 +407,13 @@ def test_ask_level_starts_with_the_dimension_asked_about(domain, store):
 
 def test_validate_level_from_entity(domain, store):
     key = consent(store)
-    slots = {"assessment_dimension": "inspiring_shared_purpose", "requested_slot": "assessment_level"}
+    slots = {"assessment_first": "inspiring_shared_purpose", "requested_slot": "assessment_level"}
     slots, messages, events = form_turn(ValidateAssessmentForm(), domain, slots,
                                         {"assessment_level": '/choose_level{"level":"strong"}'},
                                         '/choose_level{"level":"strong"}', intent="choose_level",
                                         entities=[entity("level", "strong")])
     assert slot_sets(events) == {"assessment_level": "strong", "requested_slot": "assessment_note"}
-    assert store.open_assessment(key).levels == {"inspiring_shared_purpose": "strong"}
+    assert store.assessments.open(key).levels == {"inspiring_shared_purpose": "strong"}
     assert messages == []
 
 
@@ -421,53 +421,53 @@ def test_validate_level_from_entity(domain, store):
                                           ("not sure yet", "not_sure"), ("level 4", "exemplary")])
 def test_validate_level_from_typed_text(domain, store, typed, level):
     key = consent(store)
-    slots = {"assessment_dimension": "leading_with_care", "requested_slot": "assessment_level"}
+    slots = {"assessment_first": "leading_with_care", "requested_slot": "assessment_level"}
     slots, _, events = form_turn(ValidateAssessmentForm(), domain, slots, {"assessment_level": typed}, typed,
                                  intent="inform")
     assert slot_sets(events)["assessment_level"] == level
-    assert store.open_assessment(key).levels == {"leading_with_care": level}
+    assert store.assessments.open(key).levels == {"leading_with_care": level}
 
 
 def test_validate_level_skip_stores_skipped(domain, store):
     key = consent(store)
-    slots = {"assessment_dimension": "evaluating_information", "requested_slot": "assessment_level"}
+    slots = {"assessment_first": "evaluating_information", "requested_slot": "assessment_level"}
     slots, _, events = form_turn(ValidateAssessmentForm(), domain, slots, {"assessment_level": "/skip"}, "/skip",
                                  intent="skip")
     assert slot_sets(events) == {"assessment_level": None, "assessment_note": None, "assessment_dimension": None,
                                  "requested_slot": "assessment_level"}
-    rating = store.open_assessment(key).rating("evaluating_information")
+    rating = store.assessments.open(key).rating("evaluating_information")
     assert rating.skipped is True and rating.level is None
 
 
 def test_validate_level_skip_typed(domain, store):
     key = consent(store)
-    slots = {"assessment_dimension": "evaluating_information", "requested_slot": "assessment_level"}
+    slots = {"assessment_first": "evaluating_information", "requested_slot": "assessment_level"}
     form_turn(ValidateAssessmentForm(), domain, slots, {"assessment_level": "skip this one"}, "skip this one",
               intent="inform")
-    assert store.open_assessment(key).rating("evaluating_information").skipped is True
+    assert store.assessments.open(key).rating("evaluating_information").skipped is True
 
 
 def test_validate_level_gibberish_asks_again(domain, store):
     key = consent(store)
-    slots = {"assessment_dimension": "inspiring_shared_purpose", "requested_slot": "assessment_level"}
+    slots = {"assessment_first": "inspiring_shared_purpose", "requested_slot": "assessment_level"}
     slots, messages, events = form_turn(ValidateAssessmentForm(), domain, slots,
                                         {"assessment_level": "purple monkey dishwasher"}, "purple monkey dishwasher",
                                         intent="out_of_scope")
     assert slot_sets(events) == {"assessment_level": None, "requested_slot": "assessment_level"}
     assert "I didn't catch a level there" in text_of(messages)
-    current = store.open_assessment(key)
+    current = store.assessments.open(key)
     assert current is None or current.ratings == ()
 
 
 def test_validate_note_stores_a_redacted_note(domain, store):
     key = consent(store)
-    store.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
     note = "I spoke up for a patient (NHS 943 476 5919) when Dr Jones ignored his pain"
-    slots = {"assessment_dimension": "inspiring_shared_purpose", "assessment_level": "strong",
+    slots = {"assessment_first": "inspiring_shared_purpose", "assessment_level": "strong",
              "requested_slot": "assessment_note"}
     slots, messages, events = form_turn(ValidateAssessmentForm(), domain, slots, {"assessment_note": note}, note,
                                         intent="inform")
-    stored = store.open_assessment(key).rating("inspiring_shared_purpose").note
+    stored = store.assessments.open(key).rating("inspiring_shared_purpose").note
     assert stored == "I spoke up for a patient (NHS [NHS number]) when [name] ignored his pain"
     assert "943 476 5919" not in stored
     assert "I took out something that looked like a personal identifier" in text_of(messages)
@@ -478,12 +478,12 @@ def test_validate_note_stores_a_redacted_note(domain, store):
 
 def test_validate_note_skip_stores_nothing(domain, store):
     key = consent(store)
-    store.save_rating(key, "leading_with_care", "essential")
-    slots = {"assessment_dimension": "leading_with_care", "assessment_level": "essential",
+    store.assessments.save_rating(key, "leading_with_care", "essential")
+    slots = {"assessment_first": "leading_with_care", "assessment_level": "essential",
              "requested_slot": "assessment_note"}
     _, messages, _ = form_turn(ValidateAssessmentForm(), domain, slots, {"assessment_note": "/skip"}, "/skip",
                                intent="skip")
-    assert store.open_assessment(key).rating("leading_with_care").note is None
+    assert store.assessments.open(key).rating("leading_with_care").note is None
     assert messages == []
 
 
@@ -511,7 +511,7 @@ def test_full_assessment_through_the_form(domain, store):
     assert asked == list(DIMENSION_IDS)
     assert required(ValidateAssessmentForm(), domain, slots) == []
     assert slots["requested_slot"] is None
-    current = store.open_assessment(key)
+    current = store.assessments.open(key)
     assert current.answered == DIMENSION_IDS
     assert current.levels == {
         "inspiring_shared_purpose": "strong",
@@ -536,22 +536,22 @@ def test_note_for_the_last_dimension_is_saved(domain, store):
     (all nine answered, note not None) returns [] and the note is never validated or stored."""
     key = consent(store)
     for dim in DIMENSION_IDS[:-1]:
-        store.save_rating(key, dim, "strong")
+        store.assessments.save_rating(key, dim, "strong")
     slots: Dict[str, Any] = {"requested_slot": "assessment_level"}
     slots, dim, _ = answer_dimension(domain, slots, "proficient", note_text="I build alliances with the ICB",
                                      intent="inform")
     assert dim == "influencing_for_results"
     assert slots["requested_slot"] is None
-    assert store.open_assessment(key).rating("influencing_for_results").note == "I build alliances with the ICB"
+    assert store.assessments.open(key).rating("influencing_for_results").note == "I build alliances with the ICB"
 
 
 def test_last_dimension_rated_still_asks_for_its_note(domain, store):
     key = consent(store)
     for dim in DIMENSION_IDS[:-1]:
-        store.save_rating(key, dim, "strong")
-    store.save_rating(key, DIMENSION_IDS[-1], "essential")
+        store.assessments.save_rating(key, dim, "strong")
+    store.assessments.save_rating(key, DIMENSION_IDS[-1], "essential")
     assert required(ValidateAssessmentForm(), domain, {"assessment_level": "essential",
-                                                         "assessment_dimension": DIMENSION_IDS[-1]}) == [
+                                                         "assessment_first": DIMENSION_IDS[-1]}) == [
         "assessment_level", "assessment_note"]
     assert required(ValidateAssessmentForm(), domain, {"assessment_level": "essential",
                                                          "assessment_note": "done"}) == []
@@ -570,8 +570,8 @@ def test_finish_assessment_shows_the_profile(domain, store):
            "Influencing for results." in text
     assert "Some learning that fits:" in text
     assert '/start_reflection{"dimension":"leading_with_care"}' in payloads(messages)
-    assert store.open_assessment(key) is None
-    assert [a.levels for a in store.completed_assessments(key)] == [levels]
+    assert store.assessments.open(key) is None
+    assert [a.levels for a in store.assessments.completed(key)] == [levels]
     assert slot_sets(events) == {"assessment_level": None, "assessment_note": None, "assessment_dimension": None,
                                  "consent_given": None}
 
@@ -594,11 +594,11 @@ def test_finish_without_an_assessment(domain, store):
 
 def test_pause_mid_assessment_reports_progress(domain, store):
     key = consent(store)
-    store.save_rating(key, "inspiring_shared_purpose", "strong")
-    store.save_rating(key, "leading_with_care", None, skipped=True)
-    store.save_rating(key, "evaluating_information", "essential")
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.assessments.save_rating(key, "leading_with_care", None, skipped=True)
+    store.assessments.save_rating(key, "evaluating_information", "essential")
     tracker = make_tracker(text="stop", intent="stop", active_loop="assessment_form",
-                           slots={"assessment_dimension": "connecting_our_service", "requested_slot": "assessment_level"})
+                           slots={"assessment_first": "connecting_our_service", "requested_slot": "assessment_level"})
     messages, events = run(ActionPause(), tracker, domain)
     text = text_of(messages)
     assert "Your answers so far are saved (3 of 9)" in text
@@ -607,7 +607,7 @@ def test_pause_mid_assessment_reports_progress(domain, store):
     assert slot_sets(events)["requested_slot"] is None
     assert slot_sets(events)["assessment_dimension"] is None
     # the answers really are kept
-    assert store.open_assessment(key).answered == ("inspiring_shared_purpose", "leading_with_care",
+    assert store.assessments.open(key).answered == ("inspiring_shared_purpose", "leading_with_care",
                                                   "evaluating_information")
 
 
@@ -618,8 +618,8 @@ def test_pause_with_nothing_running(domain):
 
 def test_resume_after_pause(domain, store):
     key = consent(store)
-    store.save_rating(key, "inspiring_shared_purpose", "strong")
-    store.save_rating(key, "leading_with_care", "proficient")
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.assessments.save_rating(key, "leading_with_care", "proficient")
     messages, _ = run(ActionStartAssessment(), make_tracker(text="carry on with my self-assessment"), domain)
     assert "Welcome back. You've answered 2 of 9, so let's carry on with Evaluating information." in text_of(messages)
     _, events = run(ActionAskAssessmentLevel(), make_tracker(active_loop="assessment_form"), domain)
@@ -629,11 +629,11 @@ def test_resume_after_pause(domain, store):
 def test_restart_on_request_keeps_completed(domain, store):
     key = consent(store)
     complete_assessment(domain, store, {"inspiring_shared_purpose": "strong"})
-    store.save_rating(key, "inspiring_shared_purpose", "essential")
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "essential")
     messages, _ = run(ActionStartAssessment(), make_tracker(text="start the assessment again"), domain)
     assert "Starting afresh" in text_of(messages)
-    assert store.open_assessment(key).ratings == ()
-    assert len(store.completed_assessments(key)) == 1
+    assert store.assessments.open(key).ratings == ()
+    assert len(store.assessments.completed(key)) == 1
 
 
 def test_show_profile_before_and_after(domain, store):
@@ -642,13 +642,13 @@ def test_show_profile_before_and_after(domain, store):
     assert "You haven't completed a self-assessment yet." in text_of(messages)
     assert payloads(messages) == ["/start_self_assessment"]
 
-    store.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
     messages, _ = run(ActionShowProfile(), make_tracker(text="show my profile"), domain)
     assert "You haven't completed a self-assessment yet. You also have a self-assessment in progress (1 of 9 " \
            "answered)." in text_of(messages)
 
-    store.save_rating(key, "leading_with_care", "essential")
-    store.complete_assessment(key)
+    store.assessments.save_rating(key, "leading_with_care", "essential")
+    store.assessments.complete(key)
     messages, _ = run(ActionShowProfile(), make_tracker(text="show my profile"), domain)
     text = text_of(messages)
     assert "Here's your profile. Inspiring shared purpose: strong, Leading with care: essential." in text
@@ -661,7 +661,7 @@ def test_profiles_are_per_person(domain, store):
     consent(store)
     complete_assessment(domain, store, {"inspiring_shared_purpose": "strong", "leading_with_care": "essential"})
     other = consent(store, "someone-else")
-    store.save_rating(other, "holding_to_account", "proficient")
+    store.assessments.save_rating(other, "holding_to_account", "proficient")
     messages, _ = run(ActionShowProfile(), make_tracker(sender_id="someone-else"), domain)
     assert "You haven't completed a self-assessment yet. You also have a self-assessment in progress (1 of 9 " \
            "answered)." in text_of(messages)
@@ -709,7 +709,7 @@ def test_reflection_answer_is_redacted_stored_and_popped(domain, store):
     assert slots["reflection_queue"] == ["holding_to_account_1"]
     assert slots["reflection_saved"] == 1.0
     assert slots["requested_slot"] == "reflection_answer"
-    [saved] = store.reflections(key)
+    [saved] = store.reflections.recent(key)
     assert saved.prompt_id == "receiving_end" and saved.dimension_id is None
     assert saved.prompt_text == "What's it like being on the receiving end of me?"
     assert saved.answer == "Honestly, tense. [name] daughter rang me on [phone number] to complain."
@@ -720,7 +720,7 @@ def test_reflection_answer_is_redacted_stored_and_popped(domain, store):
     assert slots["reflection_queue"] == []
     assert slots["reflection_saved"] == 2.0
     assert slots["requested_slot"] is None  # nothing left to ask: the form ends
-    assert [(r.prompt_id, r.dimension_id) for r in store.reflections(key)] == [
+    assert [(r.prompt_id, r.dimension_id) for r in store.reflections.recent(key)] == [
         ("holding_to_account_1", "holding_to_account"), ("receiving_end", None)]
 
 
@@ -730,7 +730,7 @@ def test_reflection_skip_pops_without_storing(domain, store):
                             {"reflection_answer": "/skip"}, "/skip", intent="skip", loop="reflection_form")
     assert slots["reflection_queue"] == ["holding_to_account_1"]
     assert slots["reflection_saved"] == 0.0
-    assert store.reflections(key) == []
+    assert store.reflections.recent(key) == []
 
 
 def test_reflection_stop_ends_without_storing(domain, store):
@@ -739,7 +739,7 @@ def test_reflection_stop_ends_without_storing(domain, store):
                                    {"reflection_answer": "stop"}, "stop", intent="stop", loop="reflection_form")
     assert slots["reflection_queue"] == []
     assert "OK, we'll stop there." in text_of(messages)
-    assert store.reflections(key) == []
+    assert store.reflections.recent(key) == []
 
 
 def test_reflection_form_asks_consent_first(domain, store):
@@ -754,8 +754,8 @@ def test_reflection_form_asks_consent_first(domain, store):
 
 def test_second_session_rotates_prompts(domain, store):
     key = consent(store)
-    store.add_reflection(key, "holding_to_account_1", "Q", "a", "holding_to_account")
-    store.add_reflection(key, "holding_to_account_2", "Q", "b", "holding_to_account")
+    store.reflections.add(key, "holding_to_account_1", "Q", "a", "holding_to_account")
+    store.reflections.add(key, "holding_to_account_2", "Q", "b", "holding_to_account")
     _, slots = _start_reflection(domain, text="reflect on holding to account",
                                  entities=[entity("dimension", "holding to account")])
     assert slots["reflection_queue"] == ["receiving_end", "holding_to_account_3", "holding_to_account_4"]
@@ -763,9 +763,9 @@ def test_second_session_rotates_prompts(domain, store):
 
 def test_start_reflection_suggests_from_the_profile(domain, store):
     key = consent(store)
-    store.save_rating(key, "inspiring_shared_purpose", "strong")
-    store.save_rating(key, "engaging_the_team", "essential")
-    store.complete_assessment(key)
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.assessments.save_rating(key, "engaging_the_team", "essential")
+    store.assessments.complete(key)
     messages, slots = _start_reflection(domain, text="I'd like to reflect", intent="start_reflection")
     assert slots["reflection_dimension"] == "engaging_the_team"
     assert "then two on Engaging the team (it came up as an area to develop in your profile)." in text_of(messages)
@@ -775,9 +775,9 @@ def test_typed_request_for_a_reflection_uses_the_profile(domain, store):
     """"Can we do a reflection" names no dimension; the keyword "reflection" belongs to
     Developing capability, so the profile's suggestion is ignored."""
     key = consent(store)
-    store.save_rating(key, "inspiring_shared_purpose", "strong")
-    store.save_rating(key, "engaging_the_team", "essential")
-    store.complete_assessment(key)
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.assessments.save_rating(key, "engaging_the_team", "essential")
+    store.assessments.complete(key)
     _, slots = _start_reflection(domain, text="can we do a reflection", intent="start_reflection")
     assert slots["reflection_dimension"] == "engaging_the_team"
 
@@ -792,8 +792,8 @@ def test_start_reflection_early_career(domain, store):
 
 def test_early_career_reflection_moves_on_to_unused_focus_areas(domain, store):
     key = consent(store)
-    store.add_reflection(key, "ec_self_awareness", "Q", "a", "leading_with_care")
-    store.add_reflection(key, "ec_interpersonal_communication", "Q", "b", "engaging_the_team")
+    store.reflections.add(key, "ec_self_awareness", "Q", "a", "leading_with_care")
+    store.reflections.add(key, "ec_interpersonal_communication", "Q", "b", "engaging_the_team")
     _, slots = _start_reflection(domain, text="reflect with me", slots={"career_stage": "early_career"})
     assert slots["reflection_queue"] == ["receiving_end", "ec_professionalism_fairness", "ec_team_working"]
 
@@ -810,7 +810,7 @@ def test_consent_given_in_the_reflection_form(domain, store):
     slots = {"reflection_queue": ["receiving_end"], "requested_slot": "consent_given"}
     slots, messages, events = form_turn(ValidateReflectionForm(), domain, slots, {"consent_given": True}, "/affirm",
                                         intent="affirm", loop="reflection_form")
-    assert store.has_consent(user_key(USER)) is True
+    assert store.people.has_consent(user_key(USER)) is True
     assert slot_sets(events) == {"consent_given": True, "requested_slot": "reflection_answer"}
 
 
@@ -831,8 +831,8 @@ def test_finish_reflection_after_declining(domain, store):
 
 def test_show_reflections_lists_them_and_only_to_their_owner(domain, store):
     key = consent(store)
-    store.add_reflection(key, "receiving_end", "Q", "Calm but rushed", None)
-    store.add_reflection(key, "leading_with_care_1", "Q", "I checked in with a quiet colleague", "leading_with_care")
+    store.reflections.add(key, "receiving_end", "Q", "Calm but rushed", None)
+    store.reflections.add(key, "leading_with_care_1", "Q", "I checked in with a quiet colleague", "leading_with_care")
     messages, _ = run(ActionShowReflections(), make_tracker(text="show my reflections"), domain)
     text = text_of(messages)
     assert text.startswith("Your most recent reflections (newest first):\n")
@@ -841,7 +841,7 @@ def test_show_reflections_lists_them_and_only_to_their_owner(domain, store):
     assert lines[1].endswith(', How others experience you: "Calm but rushed"')
 
     other = consent(store, "another-sender")  # a real, consenting second person
-    store.add_reflection(other, "receiving_end", "Q", "Someone else's thoughts", None)
+    store.reflections.add(other, "receiving_end", "Q", "Someone else's thoughts", None)
     messages, _ = run(ActionShowReflections(), make_tracker(sender_id="another-sender"), domain)
     assert "Someone else's thoughts" in text_of(messages)
     assert "quiet colleague" not in text_of(messages)
@@ -852,7 +852,7 @@ def test_show_reflections_lists_them_and_only_to_their_owner(domain, store):
 
 def test_show_reflections_shortens_long_answers(domain, store):
     key = consent(store)
-    store.add_reflection(key, "receiving_end", "Q", "word " * 200, None)
+    store.reflections.add(key, "receiving_end", "Q", "word " * 200, None)
     messages, _ = run(ActionShowReflections(), make_tracker(), domain)
     line = text_of(messages).splitlines()[1]
     assert line.endswith('…"')
@@ -880,7 +880,7 @@ def test_recommend_for_a_career_stage(domain, store):
     messages, events = run(ActionRecommend(), tracker, domain)
     assert slot_sets(events) == {"career_stage": "first_role"}
     assert text_of(messages).startswith("Learning for someone at your stage (first formal leadership role):")
-    assert store.career_stage(key) == "first_role"  # kept, because the person agreed to storage
+    assert store.people.career_stage(key) == "first_role"  # kept, because the person agreed to storage
 
 
 def test_recommend_does_not_store_stage_without_consent(domain, store):
@@ -888,14 +888,14 @@ def test_recommend_does_not_store_stage_without_consent(domain, store):
                            entities=[entity("career_stage", "matron")])
     _, events = run(ActionRecommend(), tracker, domain)
     assert slot_sets(events) == {"career_stage": "mid_level"}
-    assert store.career_stage(user_key(USER)) is None
+    assert store.people.career_stage(user_key(USER)) is None
 
 
 def test_recommend_from_last_profile(domain, store):
     key = consent(store)
-    store.save_rating(key, "inspiring_shared_purpose", "exemplary")
-    store.save_rating(key, "evaluating_information", "essential")
-    store.complete_assessment(key)
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "exemplary")
+    store.assessments.save_rating(key, "evaluating_information", "essential")
+    store.assessments.complete(key)
     messages, _ = run(ActionRecommend(), make_tracker(text="/ask_recommendation", intent="ask_recommendation"),
                       domain)
     text = text_of(messages)
@@ -909,9 +909,9 @@ def test_typed_request_for_learning_uses_the_profile(domain, store, typed):
     """Asking for "learning", "training" or "development" in your own words is a request for
     recommendations, not a mention of Developing capability (whose keywords include those words)."""
     key = consent(store)
-    store.save_rating(key, "inspiring_shared_purpose", "exemplary")
-    store.save_rating(key, "evaluating_information", "essential")
-    store.complete_assessment(key)
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "exemplary")
+    store.assessments.save_rating(key, "evaluating_information", "essential")
+    store.assessments.complete(key)
     messages, _ = run(ActionRecommend(), make_tracker(text=typed, intent="ask_recommendation"), domain)
     assert text_of(messages).startswith("Learning from your last profile, for Evaluating information:")
 
@@ -965,7 +965,7 @@ def test_signpost_outside_a_form(domain, store):
 
 def test_signpost_inside_a_form_stops_it_and_offers_to_carry_on(domain, store):
     key = consent(store)
-    store.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
     tracker = make_tracker(text="I want to end it all", intent="express_distress", active_loop="assessment_form",
                            slots={"requested_slot": "assessment_note"})
     messages, events = run(ActionSignpost(), tracker, domain)
@@ -1021,32 +1021,28 @@ def test_pause_with_storage_failure(domain, unopenable_database):
     assert text_of(messages) == STORAGE_TROUBLE
 
 
-def _validators():
-    assessment, reflection = ValidateAssessmentForm(), ValidateReflectionForm()
-    return {
-        "assessment.required_slots": lambda d, t, dom: assessment.required_slots(FORM_SLOTS, d, t, dom),
-        "assessment.consent_given": lambda d, t, dom: assessment.validate_consent_given(True, d, t, dom),
-        "assessment.level": lambda d, t, dom: assessment.validate_assessment_level("strong", d, t, dom),
-        "assessment.note": lambda d, t, dom: assessment.validate_assessment_note("a note", d, t, dom),
-        "reflection.required_slots": lambda d, t, dom: reflection.required_slots([], d, t, dom),
-        "reflection.answer": lambda d, t, dom: reflection.validate_reflection_answer("an answer", d, t, dom),
-    }
+# (form, loop, slots already held, what Rasa extracted this turn, the text typed)
+FORM_TURNS = {
+    "assessment.consent_given": (ValidateAssessmentForm, "assessment_form", {"requested_slot": "consent_given"},
+                                 {"consent_given": True}, "yes"),
+    "assessment.level": (ValidateAssessmentForm, "assessment_form", {"requested_slot": "assessment_level"},
+                         {"assessment_level": "strong"}, "strong"),
+    "assessment.note": (ValidateAssessmentForm, "assessment_form",
+                        {"requested_slot": "assessment_note", "assessment_level": "strong"},
+                        {"assessment_note": "a note"}, "a note"),
+    "reflection.answer": (ValidateReflectionForm, "reflection_form",
+                          {"requested_slot": "reflection_answer", "reflection_queue": ["receiving_end"]},
+                          {"reflection_answer": "an answer"}, "an answer"),
+}
 
 
 @pytest.mark.parametrize("failure", ["unopenable_database", "unwritable_database"])
-@pytest.mark.parametrize("which", list(_validators()))
+@pytest.mark.parametrize("which", list(FORM_TURNS))
 def test_form_validation_storage_failure_gives_a_kind_message(domain, request, failure, which):
-    """A database that cannot be reached must not crash a form mid-conversation.
-
-    ``guarded`` treats OSError as a storage failure (it is what an unusable SQLite path raises),
-    but the form validators only catch SQLAlchemyError."""
+    """A database that cannot be reached must not crash a form mid-conversation, nor let it move on
+    as if the answer had been saved: the kind message, and what was extracted is emptied again."""
+    form_class, loop, slots, candidates, text = FORM_TURNS[which]
     request.getfixturevalue(failure)
-    dispatcher = CollectingDispatcher()
-    tracker = make_tracker(slots={"assessment_dimension": "leading_with_care", "reflection_queue": ["receiving_end"],
-                                  "consent_given": True}, active_loop="assessment_form")
-    result = asyncio.run(_validators()[which](dispatcher, tracker, domain))
-    assert STORAGE_TROUBLE in text_of(dispatcher.messages)
-    if isinstance(result, dict):
-        assert all(v in (None, False, []) for v in result.values()), result
-    else:
-        assert result == []
+    _, messages, events = form_turn(form_class(), domain, slots, candidates, text, loop=loop)
+    assert STORAGE_TROUBLE in text_of(messages)
+    assert slot_sets(events) == {name: None for name in candidates}

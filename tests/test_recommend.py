@@ -76,7 +76,7 @@ def test_early_career_path_starts_with_the_enhance_guide(content):
 
 def test_format_recommendation(content):
     rec = early_career_path(content)[0]
-    text = format_recommendation(rec)
+    text = format_recommendation(content, rec)
     assert text.startswith("• enhance Leadership Resource Guide: First Principles (NHS England (enhance), ")
     assert "Free" in text
     assert "https://learninghub.nhs.uk/" in text
