@@ -2,7 +2,10 @@
 
 The key is an HMAC of the sender id, so the coach's tables never hold the raw
 id (which may be an email address on some channels) and a key cannot be
-worked back to a person without the secret. The secret comes from
+worked back to a person without the secret. That includes the conversations
+(``coach_conversation_events``, written by the tracker store). Only a
+deployment that predates them still has Rasa's old ``events`` table, keyed by
+raw sender ids, until a later migration erases it. The secret comes from
 ``COACH_USER_KEY_SECRET`` or, failing that, a file created once under ``var/``.
 
 The sender id must come from the channel (``tracker.sender_id``), never from the

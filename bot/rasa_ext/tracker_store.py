@@ -1,31 +1,55 @@
-"""Rasa's SQL tracker store on the coach's database, with identifiers redacted.
+"""The coach's tracker store: Rasa's conversations in the coach's own table, keyed and redacted.
 
-``endpoints.yml`` names this class. It reads ``COACH_DATABASE_URL`` (the same
-database as the coach's own tables, a SQLite file under ``var/`` by default),
-so conversations survive a restart of the Rasa server. Before events are
-written, user text and text slot values pass through :func:`bot.safety.redact`
-so patient identifiers typed into the chat never reach the disk.
+``endpoints.yml`` names :class:`CoachTrackerStore`. It builds on Rasa's supported extension point,
+:class:`rasa.core.tracker_store.TrackerStore` (``save``, ``retrieve``, ``keys`` and
+``retrieve_full_tracker``), not on ``SQLTrackerStore``'s internals, so a Rasa upgrade that changes
+those cannot silently change what is written. ``tests/test_tracker_store.py`` pins the Rasa
+behaviour this relies on.
+
+- **One door.** Events live in ``coach_conversation_events`` behind
+  :class:`bot.storage.conversations.ConversationRoom`, on ``COACH_DATABASE_URL`` like every other
+  table, migrated by Alembic when the store starts.
+- **Keys, not ids.** Each row belongs to ``bot.identity.user_key(sender_id)``; the raw sender id
+  is never written.
+- **No read before a write.** ``retrieve`` remembers where the conversation stood when it was
+  loaded; ``save`` writes only what came after, numbered on from there (see :class:`_Loaded`).
+- **One codec.** Every event goes in through :func:`encode_event` and out through
+  :func:`decode_event`: identifiers are redacted there today (:func:`redact_event`), and that is
+  where encryption will go.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
-from typing import Any, Dict, Optional, Text
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Text, Tuple
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import sessionmaker
 
+from bot.identity import user_key
 from bot.safety import redact
-from bot.storage import database_url, make_engine
+from bot.storage import CoachStore, database_url
+from bot.storage.conversations import EventRecord
 
 log = logging.getLogger(__name__)
+
+# Rasa's SQL endpoint keys, accepted and ignored: the URL is COACH_DATABASE_URL. ``host`` is also
+# where Rasa passes an endpoint's ``url:`` when it builds a custom tracker store.
+IGNORED_ENDPOINT_KEYS = ("host", "dialect", "port", "db", "username", "password", "login_db", "query")
+
+# How many conversations' load positions one process remembers (a few hundred bytes each).
+REMEMBERED_CONVERSATIONS = 4096
+
+
+# --------------------------------------------------------------------------- the codec
 
 
 def _redact_value(value: Any) -> Any:
@@ -35,7 +59,11 @@ def _redact_value(value: Any) -> Any:
 
 
 def redact_event(data: Dict[Text, Any]) -> Dict[Text, Any]:
-    """A copy of a serialised event with identifiers removed from what the person typed."""
+    """A copy of a serialised event with identifiers removed from what the person typed.
+
+    User text, the parse data's text and entity values, and string slot values; a ``/`` payload
+    (a button) is left as it is, and so are the coach's own words.
+    """
     event = data.get("event")
     if event == "user":
         data = dict(data)
@@ -56,41 +84,192 @@ def redact_event(data: Dict[Text, Any]) -> Dict[Text, Any]:
     return data
 
 
-class CoachTrackerStore(SQLTrackerStore):
+def encode_event(data: Dict[Text, Any]) -> str:
+    """A serialised event (``Event.as_dict()``) as it is stored: redacted, as JSON.
+
+    Every event passes through here on its way to the database, and nowhere else.
+    """
+    return json.dumps(redact_event(data))
+
+
+def decode_event(stored: str) -> Dict[Text, Any]:
+    """A stored event back as ``Event.as_dict()`` gave it (less what :func:`encode_event` removed)."""
+    return json.loads(stored)
+
+
+def _record(seq: int, event: Event) -> EventRecord:
+    """The row for ``event`` at ``seq``: the encoded event plus a few columns to query by."""
+    data = event.as_dict()
+    parse = data.get("parse_data")
+    intent = parse.get("intent") if isinstance(parse, dict) else None
+    return EventRecord(
+        seq=seq,
+        type_name=event.type_name,
+        timestamp=data.get("timestamp"),
+        action_name=data.get("name") if event.type_name == "action" else None,
+        intent_name=intent.get(INTENT_NAME_KEY) if isinstance(intent, dict) else None,
+        data=encode_event(data),
+    )
+
+
+# --------------------------------------------------------------------------- where a tracker stands
+
+
+def _mark(event: Event) -> Tuple[str, Optional[float]]:
+    return (event.type_name, event.timestamp)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What one process knows about a conversation since it last loaded or saved it.
+
+    ``count`` events of the tracker are stored already, the next one goes to ``next_seq``, and
+    the tracker's event at ``count - 1`` is ``last`` (its type and timestamp). ``save`` trusts
+    this only when the tracker it is given still has ``last`` at that place; otherwise (a tracker
+    this process did not load, say one sent to the HTTP API) it asks the table once.
+    """
+
+    count: int
+    next_seq: int
+    last: Optional[Tuple[str, Optional[float]]]
+
+    def fits(self, events: Sequence[Event]) -> bool:
+        if len(events) < self.count:
+            return False
+        return self.count == 0 or _mark(events[self.count - 1]) == self.last
+
+
+class _Positions:
+    """A bounded map sender id -> :class:`_Loaded`, least recently used out first (in memory only)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: "OrderedDict[str, _Loaded]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, sender_id: str) -> Optional[_Loaded]:
+        with self._lock:
+            item = self._items.get(sender_id)
+            if item is not None:
+                self._items.move_to_end(sender_id)
+            return item
+
+    def put(self, sender_id: str, loaded: _Loaded) -> None:
+        with self._lock:
+            self._items[sender_id] = loaded
+            self._items.move_to_end(sender_id)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def forget(self, sender_id: str) -> None:
+        with self._lock:
+            self._items.pop(sender_id, None)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class CoachTrackerStore(TrackerStore):
+    """Rasa's tracker store for the coach (see the module docstring).
+
+    The coroutines below make blocking SQLAlchemy calls, as Rasa's own ``SQLTrackerStore`` does;
+    each is one short transaction on a local database. Concurrent messages of one conversation
+    are serialised by Rasa's lock store, which this design relies on like Rasa's stores do.
+    """
+
     def __init__(self, domain: Optional[Domain] = None, event_broker: Optional[EventBroker] = None,
                  url: Optional[Text] = None, **kwargs: Any) -> None:
-        # The endpoint config may carry Rasa's own connection keys; the URL decides.
-        for unused in ("host", "dialect", "port", "db", "username", "password", "login_db", "query"):
+        for unused in IGNORED_ENDPOINT_KEYS:
             kwargs.pop(unused, None)
-        url = url or database_url()
-        backend = make_url(url).get_backend_name()
-        if backend == "sqlite" and make_url(url).database:
-            Path(make_url(url).database).parent.mkdir(parents=True, exist_ok=True)
-        # Rasa accepts a complete database URL in ``host``.
-        super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
-        if backend == "sqlite":
-            # Share the coach's SQLite settings (WAL, a generous busy timeout) so the
-            # Rasa server and the action server can write to the same file.
-            self.engine.dispose()
-            self.engine = make_engine(url)
-            self.Base.metadata.create_all(self.engine)
-            self.sessionmaker = sessionmaker(bind=self.engine)
-        log.info("tracker store on %s", backend)
+        super().__init__(domain, event_broker, **kwargs)
+        # Migrates the schema first, so the Rasa server can start on an empty database.
+        self._store = CoachStore(url or database_url())
+        self._room = self._store.conversations
+        self._positions = _Positions(REMEMBERED_CONVERSATIONS)
+        log.info("event=tracker_store_ready dialect=%s", self._store.engine.dialect.name)
+
+    def close(self) -> None:
+        self._store.close()
+
+    # ------------------------------------------------------------------ Rasa's interface
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """As SQLTrackerStore.save, with :func:`redact_event` applied to each new event."""
-        await self.stream_events(tracker)
-        with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
-                data = redact_event(event.as_dict())
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-            session.commit()
+        """Store the tracker's events that are not stored yet, in one transaction, without reading first.
+
+        Rasa retrieves a tracker before it saves it, so this process knows where the conversation
+        stood (:class:`_Loaded`). If it does not, one query for the stored position stands in, and
+        the tracker is taken to hold the current session as :meth:`retrieve` returns it (the
+        assumption ``SQLTrackerStore`` makes too).
+        """
+        sender_id = tracker.sender_id
+        key = user_key(sender_id)
+        events = list(tracker.events)
+        loaded = self._positions.get(sender_id)
+        if loaded is None or not loaded.fits(events):
+            position = self._room.position(key)
+            loaded = _Loaded(position.session_length, position.next_seq, None)
+        new = events[loaded.count:]
+        records = [_record(loaded.next_seq + offset, event) for offset, event in enumerate(new)]
+        self._room.append(key, records)
+        self._positions.put(sender_id, _Loaded(len(events), loaded.next_seq + len(new),
+                                               _mark(events[-1]) if events else loaded.last))
+        self._publish(sender_id, records)
+        log.debug("event=tracker_saved new_events=%d", len(records))
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The tracker of the conversation's current session (from its last ``action_session_start``).
+
+        One query. Remembers where the conversation stands, for the :meth:`save` that follows.
+        """
+        records = self._room.current_session(user_key(sender_id))
+        tracker = self._tracker(sender_id, records)
+        if tracker is None:
+            self._positions.put(sender_id, _Loaded(0, 0, None))
+        else:
+            self._positions.put(sender_id, _Loaded(len(tracker.events), records[-1].seq + 1,
+                                                   _mark(tracker.events[-1])))
+        return tracker
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        """The tracker with the events of every session of the conversation.
+
+        A read-only view: it does not change what :meth:`save` assumes (Rasa saves the trackers
+        that :meth:`retrieve` returns).
+        """
+        return self._tracker(conversation_id, self._room.all_events(user_key(conversation_id)))
+
+    async def keys(self) -> Iterable[Text]:
+        """The conversation KEYS (HMACs of sender ids), not sender ids: no table holds those.
+
+        So ``retrieve(key)`` does not find a conversation; tools that list and then fetch
+        conversations (``rasa export``, markers) cannot work from this list.
+        """
+        return self._room.keys()
+
+    # ------------------------------------------------------------------ the coach's own
+
+    async def erase(self, sender_id: Text) -> int:
+        """Remove every event of the sender's conversation; returns how many were removed."""
+        self._positions.forget(sender_id)
+        removed = self._room.delete_conversation(user_key(sender_id))
+        log.info("event=conversation_erased events=%d", removed)
+        return removed
+
+    # ------------------------------------------------------------------ helpers
+
+    def _tracker(self, sender_id: Text, records: List[EventRecord]) -> Optional[DialogueStateTracker]:
+        if not records:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, [decode_event(r.data) for r in records],
+                                              self.domain.slots)
+
+    def _publish(self, sender_id: Text, records: List[EventRecord]) -> None:
+        """Hand the new events to the event broker, if one is configured, as they were stored.
+
+        Rasa's ``stream_events`` would retrieve the tracker again to find them; the store already
+        knows them, and the broker gets the redacted form, like the table.
+        """
+        if self.event_broker is None:
+            return
+        for record in records:
+            self.event_broker.publish({"sender_id": sender_id, **decode_event(record.data)})

@@ -8,6 +8,7 @@ aggregate:
     store.people        consent and career stage        (people.py)
     store.assessments   self-assessments and ratings    (assessments.py)
     store.reflections   answers to reflective prompts   (reflections.py)
+    store.conversations Rasa's conversation events      (conversations.py)
 
 A new flow adds a room (a module with its tables, its frozen records and a
 :class:`~bot.storage.room.Room` subclass) and a migration; it does not add
@@ -29,6 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from bot.storage.assessments import NOTE_MAX_CHARS, AssessmentRecord, AssessmentRoom, RatingRecord
+from bot.storage.conversations import ConversationRoom
 from bot.storage.engine import (DEFAULT_DATABASE_URL, Base, StorageError, database_url, make_engine, migrate,
                                 utcnow)
 from bot.storage.people import CONSENT_VERSION, PeopleRoom
@@ -55,6 +57,7 @@ class CoachStore:
         self.people = PeopleRoom(sessions)
         self.assessments = AssessmentRoom(sessions)
         self.reflections = ReflectionRoom(sessions)
+        self.conversations = ConversationRoom(sessions)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -77,8 +77,9 @@ def test_full_self_assessment_stores_ratings_and_redacted_notes(coach):
     assert all("943 476 5919" not in (r[3] or "") for r in rows)
     assert rows[1][3] is None and rows[2][3] == "example 2"
     # The tracker store holds the conversation with the identifier redacted too.
-    raw = coach.rows("SELECT data FROM events WHERE sender_id = ?", s)
+    raw = coach.rows("SELECT data FROM coach_conversation_events WHERE conversation_key = ?", coach.user_key(s))
     assert raw and not any("943 476 5919" in r[0] for r in raw)
+    assert not any(s in r[0] for r in raw)  # keyed by the HMAC key; the raw sender id is not kept
 
     # Taking it again keeps history and shows the change.
     coach.say(s, "can I take the self assessment again")

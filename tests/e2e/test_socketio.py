@@ -65,11 +65,12 @@ def test_socketio_conversation_and_session_persistence(coach: Coach, transport: 
     assert "Holding to account" in listing and "Influencing for results" in listing
 
     # Same session id on a new connection (a page reload): the conversation carries on, and the
-    # widget's session id is the sender id the tracker store keeps.
+    # widget's session id is the sender id whose HMAC key the tracker store files it under.
     answers = asyncio.run(_talk(coach.rasa_port, session, ["I'd like to do the self-assessment please"], transport))
     text = " ".join(m.get("text", "") for m in answers[0])
     assert "may I keep your answers" in text
-    stored = coach.rows("SELECT count(*) FROM events WHERE sender_id = ?", session)
+    stored = coach.rows("SELECT count(*) FROM coach_conversation_events WHERE conversation_key = ?",
+                        coach.user_key(session))
     assert stored[0][0] > 0
 
 
