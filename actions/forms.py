@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from abc import abstractmethod
 from typing import Any, Callable, Dict, List, Optional, Text, TypeVar
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -32,6 +33,10 @@ _run_cache: contextvars.ContextVar[Optional[Dict[str, Any]]] = contextvars.Conte
 
 
 class CoachFormValidation(FormValidationAction):
+    @abstractmethod
+    def name(self) -> Text:
+        """``validate_<form name>``; abstract so that rasa-sdk does not register this base as an action."""
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         extracted = list(tracker.slots_to_validate())
         token = _run_cache.set({})

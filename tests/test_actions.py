@@ -4,6 +4,7 @@ CollectingDispatcher, the real content files and a real SQLite file (one per tes
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
@@ -1046,3 +1047,19 @@ def test_form_validation_storage_failure_gives_a_kind_message(domain, request, f
     _, messages, events = form_turn(form_class(), domain, slots, candidates, text, loop=loop)
     assert STORAGE_TROUBLE in text_of(messages)
     assert slot_sets(events) == {name: None for name in candidates}
+
+
+def test_the_action_server_registers_every_action():
+    """What `rasa run actions` does at start-up: shared bases must not be taken for actions."""
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    domain_actions = set(_domain_dict_actions())
+    assert domain_actions <= set(executor.actions), sorted(domain_actions - set(executor.actions))
+
+
+def _domain_dict_actions():
+    import yaml
+
+    return yaml.safe_load(open(Path(__file__).resolve().parent.parent / "domain.yml"))["actions"]

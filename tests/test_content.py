@@ -669,3 +669,24 @@ def test_licence_guard_would_catch_a_copy():
     lifted = " ".join(seed[100:112])
     words = _words(lifted)
     assert any(tuple(words[i : i + 8]) in grams for i in range(len(words) - 7))
+
+
+def test_the_action_server_will_not_start_on_a_broken_catalogue(content_copy):
+    """rasa-sdk imports the actions package at start-up: a missing key must stop it there, named."""
+    import os
+    import subprocess
+    import sys
+
+    def drop(data):
+        del data["messages"]["assessment"]["welcome_back"]
+
+    _edit(content_copy, "messages.yml", drop)
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "COACH_CONTENT_DIR": str(content_copy)}
+    result = subprocess.run([sys.executable, "-c", "import actions"], cwd=root, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0
+    assert "messages.yml: messages.assessment.welcome_back: missing" in result.stderr
+    ok = subprocess.run([sys.executable, "-c", "import actions"], cwd=root, capture_output=True, text=True,
+                        env={**env, "COACH_CONTENT_DIR": ""}, timeout=120)
+    assert ok.returncode == 0, ok.stderr[-2000:]
