@@ -105,13 +105,6 @@ class ValidateAssessmentForm(ConsentValidation, CoachFormValidation):
             return []
         return ["assessment_level", "assessment_note"]
 
-    async def validate_consent_given(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> Dict[Text, Any]:
-        result = await super().validate_consent_given(slot_value, dispatcher, tracker, domain)
-        if result.get("consent_given"):
-            self.update("consent", True)
-        return result
-
     async def validate_assessment_level(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                         domain: DomainDict) -> Dict[Text, Any]:
         if slot_value is None:  # reset by an action, not typed: nothing to validate

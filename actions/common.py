@@ -66,6 +66,17 @@ def latest_intent(tracker: Tracker) -> Optional[str]:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def previous_action(tracker: Tracker) -> Optional[str]:
+    """The coach's last action before the person's latest message (``action_listen`` aside)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "action" and event.get("name") != "action_listen":
+            return event.get("name")
+    return None
+
+
 def active_form(tracker: Tracker) -> Optional[str]:
     return (tracker.active_loop or {}).get("name")
 

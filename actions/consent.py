@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import active_form, button, key, say, store
+from actions.forms import CoachFormValidation
 
 log = logging.getLogger("coach.actions")
 
@@ -43,7 +44,10 @@ class ActionAskConsentGiven(Action):
 
 
 class ConsentValidation:
-    """Mixed into a form's validation action: ``consent_given`` is validated the same way in every form."""
+    """Mixed into a form's validation action: ``consent_given`` is validated the same way in every form.
+
+    What the form has read about consent this run (``remember("consent", ...)``) is updated too.
+    """
 
     async def validate_consent_given(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: DomainDict) -> Dict[Text, Any]:
@@ -51,6 +55,7 @@ class ConsentValidation:
             return {"consent_given": None}
         if slot_value is True:
             store().people.record_consent(key(tracker), True)
+            CoachFormValidation.update("consent", True)
             dispatcher.utter_message(text=say("consent_thanks"))
             return {"consent_given": True}
         if slot_value is False:

@@ -9,9 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import (button, content, dimension_names, guarded, key, latest_entities, latest_text,
-                            profile_for, resolve_dimensions, say, store)
-from bot.recommend import EARLY_CAREER, early_career_path, format_recommendation, recommend
+from actions.common import (button, content, dimension_names, guarded, join_names, key, latest_entities,
+                            latest_text, profile_for, resolve_dimensions, say, store)
+from bot.recommend import (EARLY_CAREER, describe_offer, early_career_path, format_recommendation, recommend,
+                           recommend_for_topics)
 
 log = logging.getLogger("coach.actions")
 
@@ -62,6 +63,12 @@ def send_early_career_path(dispatcher: CollectingDispatcher, tracker: Tracker) -
     return remember_stage(tracker, EARLY_CAREER)
 
 
+def send_offer(dispatcher: CollectingDispatcher, offer_id: str) -> None:
+    """One learning offer in full, with a way to find more like it."""
+    dispatcher.utter_message(text=describe_offer(content(), offer_id),
+                             buttons=[button(say("button.more_learning"), "ask_recommendation")])
+
+
 class ActionRecommend(Action):
     def name(self) -> Text:
         return "action_recommend"
@@ -71,7 +78,24 @@ class ActionRecommend(Action):
         c = content()
         user = key(tracker)
         events: List[Dict[Text, Any]] = []
+        text = latest_text(tracker)
+        named_offer = c.resolve_offer(text)
+        if named_offer:  # "is the Mary Seacole programme right for me?"
+            send_offer(dispatcher, named_offer)
+            return events
         dims = resolve_dimensions(tracker)
+        topics = [] if dims else c.resolve_topics(text)
+        if topics:
+            stage = tracker.get_slot("career_stage") or store().people.career_stage(user)
+            recs = recommend_for_topics(c, topics, stage, limit=3)
+            names = [c.topic(t).name for t in topics]
+            dispatcher.utter_message(
+                text=say("recommend.for_topics", topics=join_names(names),
+                         offers="\n".join(format_recommendation(c, r) for r in recs)),
+                buttons=[button(say("button.take_assessment"), "start_self_assessment")],
+            )
+            log.info("event=recommended topics=%s offers=%d", ",".join(topics), len(recs))
+            return events
         said_stage, recognised = stage_from_message(tracker)
         if said_stage and recognised:
             events += remember_stage(tracker, said_stage)
@@ -115,3 +139,19 @@ class ActionEarlyCareer(Action):
     @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         return send_early_career_path(dispatcher, tracker)
+
+
+class ActionDescribeOffer(Action):
+    """ "What is the Mary Seacole programme?": that offer, in full."""
+
+    def name(self) -> Text:
+        return "action_describe_offer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        offer_id = content().resolve_offer(latest_text(tracker))
+        if offer_id is None:
+            dispatcher.utter_message(text=say("recommend.which_offer"),
+                                     buttons=[button(say("button.more_learning"), "ask_recommendation")])
+            return []
+        send_offer(dispatcher, offer_id)
+        return []

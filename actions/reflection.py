@@ -10,8 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (button, content, guarded, is_skip, key, latest_intent, menu, profile_for,
-                            resolve_dimensions, say, store)
+from actions.common import (button, content, guarded, is_skip, key, latest_intent, menu, previous_action,
+                            profile_for, resolve_dimensions, say, store)
 from actions.consent import ConsentValidation, declined
 from actions.forms import CoachFormValidation
 from bot.recommend import EARLY_CAREER
@@ -20,7 +20,10 @@ from bot.safety import clean_free_text, redact
 
 log = logging.getLogger("coach.actions")
 
-REFLECTION_SLOTS = ["reflection_answer", "reflection_queue", "reflection_dimension", "reflection_saved"]
+REFLECTION_SLOTS = ["reflection_answer", "reflection_queue", "reflection_dimension", "reflection_saved",
+                    "situation_text", "situation_dimensions"]
+# A reflection started straight after one of these carries the situation the person described.
+AFTER_SITUATION = {"action_respond_situation", "action_situation_followup"}
 SHOW_LIMIT = 5
 EXCERPT = 300
 # A "stop" longer than this is an answer that happens to contain the word.
@@ -38,6 +41,9 @@ class ActionStartReflection(Action):
         s = store()
         answered = [r.prompt_id for r in s.reflections.recent(user, limit=200)]
         dims = resolve_dimensions(tracker)
+        situation = tracker.get_slot("situation_text") if previous_action(tracker) in AFTER_SITUATION else None
+        if situation and not dims:
+            dims = list(tracker.get_slot("situation_dimensions") or [])[:1]
         stage = tracker.get_slot("career_stage") or s.people.career_stage(user)
         if not dims and stage == EARLY_CAREER:
             areas, queue = early_career_plan(c, answered)
@@ -54,11 +60,17 @@ class ActionStartReflection(Action):
                 why = say("reflection.why_profile" if focus and dim_id in focus else "reflection.why_fresh")
             queue = [p.id for p in plan(c, dim_id, answered)]
             name = c.dimension(dim_id).name
-            intro = say("reflection.intro", about=say("reflection.about_dimension_why", dimension=name, why=why)
-                        if why else name)
+            if situation:
+                about = say("reflection.about_situation", dimension=name)
+            elif why:
+                about = say("reflection.about_dimension_why", dimension=name, why=why)
+            else:
+                about = name
+            intro = say("reflection.intro", about=about)
         dispatcher.utter_message(text=intro)
         return [SlotSet("reflection_queue", queue), SlotSet("reflection_dimension", dim_id),
-                SlotSet("reflection_answer", None), SlotSet("reflection_saved", 0.0), SlotSet("consent_given", None)]
+                SlotSet("reflection_answer", None), SlotSet("reflection_saved", 0.0), SlotSet("consent_given", None),
+                SlotSet("situation_text", situation)]
 
 
 class ValidateReflectionForm(ConsentValidation, CoachFormValidation):
@@ -73,13 +85,6 @@ class ValidateReflectionForm(ConsentValidation, CoachFormValidation):
         if not self.remember("consent", lambda: store().people.has_consent(user)):
             return ["consent_given", "reflection_answer"]
         return ["reflection_answer"] if tracker.get_slot("reflection_queue") else []
-
-    async def validate_consent_given(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: DomainDict) -> Dict[Text, Any]:
-        result = await super().validate_consent_given(slot_value, dispatcher, tracker, domain)
-        if result.get("consent_given"):
-            self.update("consent", True)
-        return result
 
     async def validate_reflection_answer(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                          domain: DomainDict) -> Dict[Text, Any]:
@@ -102,7 +107,8 @@ class ValidateReflectionForm(ConsentValidation, CoachFormValidation):
         prompt = find_prompt(content(), queue[0])
         if prompt is None:  # content changed under a running session: move on rather than fail
             return {"reflection_answer": None, "reflection_queue": queue[1:]}
-        store().reflections.add(key(tracker), prompt.id, prompt.text, cleaned.text, prompt.dimension)
+        store().reflections.add(key(tracker), prompt.id, prompt.text, cleaned.text, prompt.dimension,
+                                situation=tracker.get_slot("situation_text"))
         log.info("event=reflection_saved prompt=%s redactions=%d", prompt.id, len(cleaned.kinds))
         if cleaned.changed:
             dispatcher.utter_message(text=say("redacted"))
@@ -166,7 +172,13 @@ class ActionShowReflections(Action):
         for r in records:
             about = c.dimension(r.dimension_id).name if r.dimension_id else say("reflection.about_others")
             answer = r.answer if len(r.answer) <= EXCERPT else r.answer[: EXCERPT - 1].rstrip() + "…"
-            lines.append(say("reflection.list_line", date=f"{r.created_at:%d %b %Y}", about=about, answer=answer))
+            date = f"{r.created_at:%d %b %Y}"
+            if r.situation:
+                situation = r.situation if len(r.situation) <= EXCERPT else r.situation[: EXCERPT - 1].rstrip() + "…"
+                lines.append(say("reflection.list_line_situation", date=date, about=about, situation=situation,
+                                 answer=answer))
+            else:
+                lines.append(say("reflection.list_line", date=date, about=about, answer=answer))
         dispatcher.utter_message(text=say("reflection.list", lines="\n".join(lines)),
                                  buttons=[button(say("button.reflect_again"), "start_reflection")])
         return []

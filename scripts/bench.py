@@ -2,14 +2,20 @@
 
 1. NLU: 5-fold cross-validation of the real pipeline (config.yml) on data/nlu,
    with intent precision, recall and F1 per intent and macro averages.
-2. Latency: the action server and Rasa server on loopback with a fresh SQLite
+2. Situations: top-1 and top-2 accuracy of the dimensions named for a situation,
+   in cross-validation and on the frozen held-out set (tests/heldout/), with a
+   confusion table.
+3. Held-out sets through the trained model: how the whole NLU pipeline hears the
+   held-out situations (as situations? the fallback?) and, per safety tier, how
+   often a message is sent to the crisis reply.
+4. Latency: the action server and Rasa server on loopback with a fresh SQLite
    database; one person sending messages in turn, then several at once.
 
 Writes results/bench.json and results/bench.md (and Rasa's own reports under
 results/cv/). Progress is printed as it goes; the whole run takes a while
 (five trainings of the NLU model).
 
-    python scripts/bench.py [--folds 5] [--skip-cv] [--skip-latency] [--users 10] [--messages 40]
+    python scripts/bench.py [--folds 5] [--skip-cv] [--skip-heldout] [--skip-latency] [--users 10]
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bot.servers import DEFAULT_MODEL as MODEL, RASA, CoachServers  # noqa: E402  (needs ROOT on sys.path)
 
 RESULTS = ROOT / "results"
+HELDOUT = ROOT / "tests" / "heldout"  # frozen sets: never trained on
 BENCH_SECRET = "bench-user-key-secret"
 
 SCRIPT = [
@@ -83,6 +90,65 @@ def percentile(values, q):
     k = (len(values) - 1) * q
     lo, hi = int(k), min(int(k) + 1, len(values) - 1)
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def situations(folds: int) -> dict:
+    """The situation model on its own: cross-validation on the training data, then the frozen held-out set."""
+    from bot.situations import SituationModel, cross_validate as cv_situations, evaluate, load_examples, load_heldout
+
+    examples = load_examples()
+    log(f"situations: {folds}-fold cross-validation on {len(examples)} labelled situations...")
+    cv = cv_situations(examples, folds=folds)
+    heldout = evaluate(SituationModel().fit(examples), load_heldout(HELDOUT / "situations.yml"))
+    log(f"situations: CV top-1 {cv['top1']:.3f} top-2 {cv['top2']:.3f}; "
+        f"held-out top-1 {heldout['top1']:.3f} top-2 {heldout['top2']:.3f}")
+    return {"cross_validation": cv, "heldout": heldout}
+
+
+def heldout_through_the_model() -> dict:
+    """The frozen held-out sets parsed by the trained model's whole NLU pipeline, as the coach hears them.
+
+    Situations: how many are heard as a situation, how many get the fallback, top-2 of the named
+    dimensions. Safety tiers: how often each tier is sent to the crisis reply (intent express_distress).
+    """
+    import asyncio
+
+    import yaml
+    from rasa.core.agent import Agent
+
+    from bot.situations import hits, load_heldout
+
+    log("held-out: loading the trained model...")
+    agent = Agent.load(str(MODEL))
+    tiers = yaml.safe_load((HELDOUT / "safety_tiers.yml").read_text())
+    situation_set = load_heldout(HELDOUT / "situations.yml")
+
+    async def parse_all(texts):
+        return [await agent.parse_message(t) for t in texts]
+
+    parsed = asyncio.run(parse_all([e.text for e in situation_set]))
+    heard = sum(p["intent"]["name"] == "describe_situation" for p in parsed)
+    fallback = sum(p["intent"]["name"] == "nlu_fallback" for p in parsed)
+    top2 = sum(hits([r["dimension"] for r in (p.get("situation") or {}).get("ranking", [])], e.dimensions, 2)
+               for p, e in zip(parsed, situation_set))
+    other = {}
+    for p in parsed:
+        name = p["intent"]["name"]
+        if name != "describe_situation":
+            other[name] = other.get(name, 0) + 1
+    n = len(situation_set)
+    result = {"situations": {"examples": n, "heard_as_situation": round(heard / n, 4),
+                             "fallback": round(fallback / n, 4), "top2": round(top2 / n, 4),
+                             "other_intents": dict(sorted(other.items(), key=lambda kv: -kv[1]))}}
+    tier_result = {}
+    for tier, texts in tiers.items():
+        got = asyncio.run(parse_all(texts))
+        crisis = sum(g["intent"]["name"] == "express_distress" for g in got)
+        tier_result[tier] = {"messages": len(texts), "crisis_reply": round(crisis / len(texts), 4)}
+    result["safety_tiers"] = tier_result
+    log(f"held-out: {heard}/{n} situations heard as situations, {fallback} fallbacks; crisis reply rate "
+        + ", ".join(f"{t} {v['crisis_reply']:.3f}" for t, v in tier_result.items()))
+    return result
 
 
 def new_sender() -> str:
@@ -182,6 +248,34 @@ def write_markdown(report: dict) -> str:
             lines.append(f"| {name} | {v.get('precision', 0):.3f} | {v.get('recall', 0):.3f} | "
                          f"{v.get('f1-score', 0):.3f} | {int(v.get('support', 0))} |")
         lines.append("")
+    sit = report.get("situations")
+    if sit:
+        cv, ho = sit["cross_validation"], sit["heldout"]
+        lines += ["## Situations: which dimensions a situation touches", "",
+                  "A hit when a predicted dimension is one of the labelled ones.", "",
+                  "| set | situations | top-1 | top-2 |", "|---|---|---|---|",
+                  f"| {cv['folds']}-fold cross-validation (training data) | {cv['examples']} | {cv['top1']:.3f} | "
+                  f"{cv['top2']:.3f} |",
+                  f"| frozen held-out set (tests/heldout/situations.yml) | {ho['examples']} | {ho['top1']:.3f} | "
+                  f"{ho['top2']:.3f} |", "",
+                  "Held-out confusion (rows: labelled first dimension; columns: predicted first):", ""]
+        dims = list(ho["confusion"])
+        short = {d: "".join(w[0] for w in d.split("_")).upper() for d in dims}
+        lines += ["| | " + " | ".join(short[d] for d in dims) + " |", "|---" * (len(dims) + 1) + "|"]
+        for d in dims:
+            lines.append(f"| {short[d]} | " + " | ".join(str(ho["confusion"][d][p]) for p in dims) + " |")
+        lines.append("")
+    held = report.get("heldout")
+    if held:
+        s = held["situations"]
+        lines += ["## Held-out sets through the trained model", "",
+                  f"- situations ({s['examples']}): heard as a situation {s['heard_as_situation']:.3f}, "
+                  f"fallback {s['fallback']:.3f}, top-2 dimensions {s['top2']:.3f}; other intents: "
+                  + ", ".join(f"{k} {v}" for k, v in s["other_intents"].items()), ""]
+        lines += ["| safety tier | messages | sent to the crisis reply |", "|---|---|---|"]
+        for tier, v in held["safety_tiers"].items():
+            lines.append(f"| {tier} | {v['messages']} | {v['crisis_reply']:.3f} |")
+        lines.append("")
     lat = report.get("latency")
     if lat:
         s, c = lat["single_user"], lat["concurrent"]
@@ -202,6 +296,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=40)
     parser.add_argument("--skip-cv", action="store_true")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-heldout", action="store_true", help="skip parsing the held-out sets with the model")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     report = {"when": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -211,6 +306,9 @@ def main() -> None:
         report["nlu"] = cross_validate(args.folds)
     elif "nlu" in previous:  # keep the last measured figures for the part not re-run
         report["nlu"] = {**previous["nlu"], "measured": previous.get("nlu", {}).get("measured", previous.get("when"))}
+    report["situations"] = situations(args.folds)
+    if not args.skip_heldout:
+        report["heldout"] = heldout_through_the_model()
     if not args.skip_latency:
         report["latency"] = latency(args.users, args.messages)
     elif "latency" in previous:

@@ -1063,3 +1063,121 @@ def _domain_dict_actions():
     import yaml
 
     return yaml.safe_load(open(Path(__file__).resolve().parent.parent / "domain.yml"))["actions"]
+
+
+# --------------------------------------------------------------------------- situations
+
+from actions.situations import ActionRespondSituation, ActionSituationFollowup  # noqa: E402
+
+
+def _situation_tracker(text, dims, sender=USER):
+    tracker = make_tracker(sender, text=text, intent="describe_situation")
+    tracker.latest_message["situation"] = {"dimensions": dims, "ranking": []}
+    return tracker
+
+
+def test_a_situation_names_its_dimensions_and_asks_before_advising(domain, store):
+    text = "Sam on my team is late nearly every shift, ring me on 07700 900123"
+    messages, events = run(ActionRespondSituation(), _situation_tracker(text, ["holding_to_account",
+                                                                                "leading_with_care"]), domain)
+    said = text_of(messages)
+    c = get_content()
+    assert "Holding to account, because " + c.dimension("holding_to_account").situation_why in said
+    assert "and on Leading with care" in said
+    assert c.dimension("holding_to_account").situation_question in said
+    assert said.count("?") >= 1 and "should" not in said.lower()  # a question, not advice
+    assert payloads(messages) == ['/start_reflection{"dimension":"holding_to_account"}',
+                                  '/ask_level{"dimension":"holding_to_account"}',
+                                  '/ask_recommendation{"dimension":"holding_to_account"}']
+    slots = slot_sets(events)
+    assert slots["situation_dimensions"] == ["holding_to_account", "leading_with_care"]
+    assert "07700 900123" not in slots["situation_text"] and "[phone number]" in slots["situation_text"]
+    assert store.people.has_consent(user_key(USER)) is False  # nothing stored by naming a situation
+
+
+def test_a_situation_the_model_cannot_place_gets_a_question_not_a_shrug(domain):
+    messages, _ = run(ActionRespondSituation(), _situation_tracker("it's all a bit much at work", []), domain)
+    assert text_of(messages) == get_content().say("situation.unsure")
+
+
+def _after(action_name, text, intent, slots, entities=None):
+    events = [{"event": "action", "name": action_name}, {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}]
+    return make_tracker(text=text, intent=intent, slots=slots, events=events, entities=entities)
+
+
+def test_a_reflection_started_from_a_situation_is_stored_with_it(domain, store):
+    key = consent(store)
+    situation = "the night team leave the bay in a state and nobody says anything"
+    tracker = _after("action_respond_situation", '/start_reflection{"dimension":"holding_to_account"}',
+                     "start_reflection", {"situation_text": situation,
+                                          "situation_dimensions": ["holding_to_account"]},
+                     entities=[entity("dimension", "holding_to_account")])
+    messages, events = run(ActionStartReflection(), tracker, domain)
+    assert get_content().say("reflection.about_situation", dimension="Holding to account") in text_of(messages)
+    slots = slot_sets(events)
+    assert slots["situation_text"] == situation
+    slots, _, _ = form_turn(ValidateReflectionForm(), domain, {**slots, "requested_slot": "reflection_answer"},
+                            {"reflection_answer": "I avoid saying it because I want to be liked"},
+                            "I avoid saying it because I want to be liked", intent="inform", loop="reflection_form")
+    stored = store.reflections.recent(key)
+    assert [r.situation for r in stored] == [situation]
+    messages, _ = run(ActionShowReflections(), make_tracker(), domain)
+    assert "the night team leave the bay" in text_of(messages)
+
+
+def test_a_stale_situation_is_not_carried_into_a_later_reflection(domain, store):
+    consent(store)
+    tracker = _after("action_list_dimensions", "I'd like to reflect", "start_reflection",
+                     {"situation_text": "an old situation", "situation_dimensions": ["engaging_the_team"]})
+    _, events = run(ActionStartReflection(), tracker, domain)
+    assert slot_sets(events)["situation_text"] is None
+
+
+def test_thinking_after_the_situation_question_is_acknowledged_not_kept(domain, store):
+    tracker = make_tracker(text="I think I avoid it because I'm new", intent="describe_situation",
+                           slots={"situation_dimensions": ["holding_to_account"]})
+    messages, events = run(ActionSituationFollowup(), tracker, domain)
+    assert text_of(messages) == get_content().say("situation.followup")
+    assert payloads(messages) == ['/start_reflection{"dimension":"holding_to_account"}']
+    assert events == [] and store.reflections.recent(user_key(USER)) == []
+
+
+# --------------------------------------------------------------------------- learning by topic and by name
+
+from actions.recommend import ActionDescribeOffer  # noqa: E402
+
+
+@pytest.mark.parametrize("text, topic_word", [
+    ("anything on compassionate leadership?", "compassion"),
+    ("any courses on coaching", "coaching"),
+    ("what about inclusion training", "inclusi"),
+])
+def test_learning_by_topic_answers_with_offers_for_that_topic(domain, store, text, topic_word):
+    messages, _ = run(ActionRecommend(), make_tracker(text=text, intent="ask_recommendation"), domain)
+    said = text_of(messages)
+    assert said.startswith("Learning on ") and topic_word in said.lower().split("\n")[0]
+    generic, _ = run(ActionRecommend(), make_tracker(text="any courses for me", intent="ask_recommendation"),
+                     domain)
+    assert said != text_of(generic)  # not the same three generic suggestions
+
+
+def test_a_named_programme_is_described(domain):
+    messages, _ = run(ActionDescribeOffer(), make_tracker(text="what is the mary seacole programme?",
+                                                          intent="ask_offer"), domain)
+    said = text_of(messages)
+    offer = get_content().offer("mary_seacole")
+    assert said.startswith(offer.title) and offer.link in said and offer.audience in said
+
+
+def test_a_named_programme_in_a_learning_request_is_described_too(domain):
+    messages, _ = run(ActionRecommend(), make_tracker(text="is the edward jenner programme any good for me",
+                                                      intent="ask_recommendation"), domain)
+    assert text_of(messages).startswith(get_content().offer("edward_jenner").title)
+
+
+def test_an_unknown_programme_gets_a_way_forward(domain):
+    messages, _ = run(ActionDescribeOffer(), make_tracker(text="what is the florence programme",
+                                                          intent="ask_offer"), domain)
+    assert text_of(messages) == get_content().say("recommend.which_offer")
+    assert payloads(messages) == ["/ask_recommendation"]

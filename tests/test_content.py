@@ -226,6 +226,145 @@ def test_resolve_stage_none(content, text):
     assert content.resolve_stage(text) is None
 
 
+# --------------------------------------------------------------------------- topics and offers
+
+
+def test_topics_load_and_every_offer_is_tagged_and_sourced(content):
+    ids = [t.id for t in content.topics]
+    assert len(ids) == len(set(ids))
+    for needed in ("compassionate_leadership", "inclusion", "digital", "quality_improvement", "coaching",
+                   "feedback", "conflict", "change", "wellbeing", "finance", "system_leadership",
+                   "new_to_management", "self_awareness"):
+        topic = content.topic(needed)
+        assert topic.name and topic.words, needed
+        assert all(w == w.lower() for w in topic.words), needed
+    for offer in content.offers:
+        assert offer.topics and set(offer.topics) <= set(ids), offer.id
+        assert offer.source, offer.id
+    assert content.offer("mary_seacole").names  # short names are loaded
+    with pytest.raises(KeyError):
+        content.topic("no_such_topic")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the phrasings that used to get the same three generic suggestions
+        ("anything on compassionate leadership?", ["compassionate_leadership"]),
+        ("courses on digital?", ["digital"]),
+        ("what about inclusion?", ["inclusion"]),
+        ("anything on coaching?", ["coaching"]),
+        # ids, names and everyday words
+        ("quality_improvement", ["quality_improvement"]),
+        ("Anything on QI?", ["quality_improvement"]),
+        ("PDSA cycles", ["quality_improvement"]),
+        ("lean", ["quality_improvement"]),
+        ("compassion", ["compassionate_leadership"]),
+        ("Anything on EDI?", ["inclusion"]),
+        ("ED&I training", ["inclusion"]),
+        ("anti-racism", ["inclusion"]),
+        ("equality and diversity", ["inclusion"]),
+        ("inclusive leadership", ["inclusion"]),
+        ("data skills", ["digital"]),
+        ("courses on AI", ["digital"]),
+        ("tech", ["digital"]),
+        ("mentoring", ["coaching"]),
+        ("I'd like a mentor", ["coaching"]),
+        ("giving feedback", ["feedback"]),
+        ("difficult conversations", ["feedback"]),
+        ("handling disagreements in my team", ["conflict"]),
+        ("tension between two nurses", ["conflict"]),
+        ("leading change", ["change"]),
+        ("transformation", ["change"]),
+        ("something on resilience", ["wellbeing"]),
+        ("burnout prevention", ["wellbeing"]),
+        ("self-care", ["wellbeing"]),
+        ("well-being", ["wellbeing"]),
+        ("budgets", ["finance"]),
+        ("writing a business case", ["finance"]),
+        ("working across organisations", ["system_leadership"]),
+        ("ICS and ICB", ["system_leadership"]),
+        ("partnerships", ["system_leadership"]),
+        ("I'm a new manager", ["new_to_management"]),
+        ("my first leadership role", ["new_to_management"]),
+        ("supervising staff", ["new_to_management"]),
+        ("knowing yourself", ["self_awareness"]),
+        ("what's it like being on the receiving end of me?", ["self_awareness"]),
+        ("my impact on others", ["self_awareness"]),
+        # typos and variants
+        ("anything on compasionate leadership", ["compassionate_leadership"]),
+        ("inclussion", ["inclusion"]),
+        ("digitial courses", ["digital"]),
+        ("coachng", ["coaching"]),
+        ("feeback", ["feedback"]),
+        ("confict at work", ["conflict"]),
+        ("resiliance", ["wellbeing"]),
+        ("finace", ["finance"]),
+        ("self awarness", ["self_awareness"]),
+        ("quality improvment", ["quality_improvement"]),
+        # the longest phrase takes its words: "digital transformation" is digital, not also change
+        ("digital transformation", ["digital"]),
+        ("I'm a new manager: anything on feedback?", ["new_to_management", "feedback"]),
+        ("coaching and mentoring", ["coaching"]),
+    ],
+)
+def test_resolve_topics(content, text, expected):
+    assert content.resolve_topics(text) == expected
+
+
+@pytest.mark.parametrize("text", [None, "", "?!", "hello", "banana bread", "what's the weather like",
+                                  "developing capability", "Developing Capabilty", "leading with care",
+                                  "the data one", "evaluating data", "engaging the team", "holding to account"])
+def test_resolve_topics_finds_none(content, text):
+    """Nothing named, or a dimension named: "developing capability" is a dimension, not a topic."""
+    assert content.resolve_topics(text) == []
+
+
+def test_a_dimension_is_set_aside_but_a_topic_beside_it_is_found(content):
+    assert content.resolve_topics("developing capability through coaching") == ["coaching"]
+    assert content.resolve_dimension("developing capability") == "developing_capability"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("what is the Mary Seacole programme?", "mary_seacole"),
+        ("mary seacole", "mary_seacole"),
+        ("tell me about seacole", "mary_seacole"),
+        ("mary secole", "mary_seacole"),
+        ("mary_seacole", "mary_seacole"),
+        ("Edward Jenner", "edward_jenner"),
+        ("is jenner free?", "edward_jenner"),
+        ("nye bevan", "nye_bevan"),
+        ("what's the Nye Bevan programme like", "nye_bevan"),
+        ("EGA", "elizabeth_garrett_anderson"),
+        ("the Elizabeth Garrett Anderson programme", "elizabeth_garrett_anderson"),
+        ("rosalind franklin", "rosalind_franklin"),
+        ("first principles", "enhance_first_principles"),
+        ("the enhance guide", "enhance_first_principles"),
+        ("enhance Leadership Resource Guide: First Principles", "enhance_first_principles"),
+        ("core managers", "core_managers"),
+        ("Foundations in Systems Leadership", "foundations_systems_leadership"),
+        ("FMLM", "fmlm_resources"),
+        ("the HLM 360", "hlm_360"),
+        ("bronze level", "improvement_academy_bronze"),
+        ("bitesize learning", "leadership_academy_bitesize"),
+        ("Bitesize: Giving and receiving feedback", "bitesize_feedback"),
+        # two named: the longer phrase wins, then the one said first
+        ("mary seacole or rosalind franklin?", "mary_seacole"),
+        ("seacole or the rosalind franklin programme", "rosalind_franklin"),
+    ],
+)
+def test_resolve_offer(content, text, expected):
+    assert content.resolve_offer(text) == expected
+
+
+@pytest.mark.parametrize("text", [None, "", "hello", "anything on coaching?", "improvement academy",
+                                  "leading with care", "a programme"])
+def test_resolve_offer_finds_none(content, text):
+    assert content.resolve_offer(text) is None
+
+
 # --------------------------------------------------------------------------- broken copies
 
 
@@ -296,6 +435,41 @@ def test_unknown_career_stage_in_catalogue(content_copy):
     assert err.value.file == "catalogue.yml"
     assert err.value.entry.startswith("offers[2] (")
     assert "consultant" in err.value.problem
+
+
+def test_unknown_topic_in_catalogue(content_copy):
+    def change(data):
+        data["offers"][1]["topics"].append("coachinng")
+
+    _edit(content_copy, "catalogue.yml", change)
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert err.value.file == "catalogue.yml"
+    assert err.value.entry == "offers[1] (edward_jenner)"
+    assert "unknown topic" in err.value.problem and "coachinng" in err.value.problem
+
+
+@pytest.mark.parametrize(
+    "change, entry, problem",
+    [
+        (lambda d: d["offers"][0].pop("topics"), "offers[0] (enhance_first_principles)", "'topics'"),
+        (lambda d: d["offers"][0].pop("source"), "offers[0] (enhance_first_principles)", "'source'"),
+        (lambda d: d["topics"][1].update(id="compassionate_leadership"), "topics", "unique"),
+        (lambda d: d["topics"][2].update(words=[]), "topics[2] (digital)", "'words'"),
+        (lambda d: d["topics"][2].update(words=["data", "?!"]), "topics[2] (digital)", "'words'"),
+        (lambda d: d["topics"][0].pop("name"), "topics[0] (compassionate_leadership)", "'name'"),
+        (lambda d: d.pop("topics"), "topics", "'topics'"),
+        (lambda d: d["offers"][3]["names"].append("seacole"), "offers[3] (rosalind_franklin)", "mary_seacole"),
+        (lambda d: d["topics"][4]["words"].append("Developing Capability"), "topics[4] (coaching)",
+         "developing_capability"),
+    ],
+)
+def test_broken_topics_name_the_entry(content_copy, change, entry, problem):
+    _edit(content_copy, "catalogue.yml", change)
+    with pytest.raises(ContentError) as err:
+        load_content(content_copy)
+    assert (err.value.file, err.value.entry) == ("catalogue.yml", entry)
+    assert problem in err.value.problem
 
 
 def test_missing_prompts(content_copy):

@@ -4,7 +4,7 @@ The package keeps one job per module:
 
     model     the ids, the frozen records and the errors
     loader    reading and checking each file (``load_content``, ``get_content``)
-    matching  matching people's words to dimensions, levels and career stages
+    matching  matching people's words to dimensions, levels, career stages, topics and offers
     messages  the message catalogue: templates and replies in ``messages.yml``
 
 Import from here; the modules behind it may move.
@@ -34,6 +34,7 @@ from bot.content.model import (
     Response,
     Scale,
     Signposting,
+    Topic,
     dimension_choices,
 )
 
@@ -61,6 +62,7 @@ __all__ = [
     "Response",
     "Scale",
     "Signposting",
+    "Topic",
     "dimension_choices",
     "get_content",
     "load_content",

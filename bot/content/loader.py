@@ -11,10 +11,11 @@ folder (for example with licensed official wording).
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from types import MappingProxyType
 from pathlib import Path
-from typing import Any, Iterable, List, Mapping, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -40,11 +41,16 @@ from bot.content.model import (
     Response,
     Scale,
     Signposting,
+    Topic,
 )
+from bot.text import words
 
 # The YAML files live beside this package's modules; the bundled copy is also the
 # reference a deployment's own messages.yml is checked against.
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent
+
+# Ids the content files define for themselves (topics): lower case, digits, underscores.
+_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
 class _Reader:
@@ -107,6 +113,9 @@ def _load_dimensions(directory: Path) -> Tuple[Dimension, ...]:
         for j, p in enumerate(r.items(item, "prompts", entry)):
             pentry = f"{entry}.prompts[{j}]"
             prompts.append(Prompt(id=r.text(p, "id", pentry), text=r.text(p, "text", pentry)))
+        situation = item.get("situation")
+        if not isinstance(situation, dict):
+            raise r.fail(entry, "'situation' must be a mapping with 'why' and 'question'")
         if len(prompts) < 3:
             raise r.fail(entry, f"needs at least 3 prompts, has {len(prompts)}")
         link = r.text(item, "link", entry)
@@ -124,6 +133,8 @@ def _load_dimensions(directory: Path) -> Tuple[Dimension, ...]:
                 what_it_is_not=r.text(item, "what_it_is_not", entry),
                 levels={lid: r.text(levels, lid, f"{entry}.levels") for lid in LEVEL_IDS},
                 prompts=tuple(prompts),
+                situation_why=r.text(situation, "why", f"{entry}.situation"),
+                situation_question=r.text(situation, "question", f"{entry}.situation"),
                 link=link,
             )
         )
@@ -177,8 +188,31 @@ def _load_scale(directory: Path) -> Scale:
     )
 
 
-def _load_offers(directory: Path) -> Tuple[Offer, ...]:
+def _load_topics(r: _Reader) -> Tuple[Topic, ...]:
+    topics = []
+    for i, item in enumerate(r.items(r.data, "topics", "topics")):
+        entry = f"topics[{i}] ({item.get('id', '?')})"
+        topic_id = r.text(item, "id", entry)
+        if not _ID.match(topic_id):
+            raise r.fail(entry, "'id' must be lower case letters, digits and underscores")
+        name = r.text(item, "name", entry)
+        found = r.texts(item, "words", entry)
+        empty = [w for w in found if not words(w)]
+        if empty:
+            raise r.fail(entry, f"'words' has entries with no letters or digits in them: {empty}")
+        topics.append(Topic(id=topic_id, name=name, words=tuple(w.lower() for w in found)))
+    ids = [t.id for t in topics]
+    dupes = sorted({x for x in ids if ids.count(x) > 1})
+    if dupes:
+        raise r.fail("topics", f"topic ids must be unique; repeated: {dupes}")
+    return tuple(topics)
+
+
+def _load_offers(directory: Path) -> Tuple[Tuple[Offer, ...], Tuple[Topic, ...]]:
+    """The offers and the topics they are tagged with, both from catalogue.yml."""
     r = _Reader(directory, "catalogue.yml")
+    topics = _load_topics(r)
+    topic_ids = [t.id for t in topics]
     offers = []
     for i, item in enumerate(r.items(r.data, "offers", "offers")):
         entry = f"offers[{i}] ({item.get('id', '?')})"
@@ -190,12 +224,22 @@ def _load_offers(directory: Path) -> Tuple[Offer, ...]:
         bad = [d for d in dims if d not in DIMENSION_IDS]
         if bad:
             raise r.fail(entry, f"unknown dimension id(s) {bad}")
+        offer_topics = r.texts(item, "topics", entry)
+        bad = [t for t in offer_topics if t not in topic_ids]
+        if bad:
+            raise r.fail(entry, f"unknown topic id(s) {bad}; define them under 'topics' ({', '.join(topic_ids)})")
         kind = r.text(item, "kind", entry)
         if kind not in OFFER_KINDS:
             raise r.fail(entry, f"'kind' must be one of {', '.join(OFFER_KINDS)}")
         link = r.text(item, "link", entry)
         if not link.startswith("https://"):
             raise r.fail(entry, "'link' must be an https:// address")
+        names: Tuple[str, ...] = ()
+        if item.get("names") is not None:
+            names = tuple(n.lower() for n in r.texts(item, "names", entry))
+            empty = [n for n in names if not words(n)]
+            if empty:
+                raise r.fail(entry, f"'names' has entries with no letters or digits in them: {empty}")
         offers.append(
             Offer(
                 id=r.text(item, "id", entry),
@@ -211,12 +255,36 @@ def _load_offers(directory: Path) -> Tuple[Offer, ...]:
                 why=r.text(item, "why", entry),
                 link=link,
                 note=r.text(item, "note", entry, optional=True),
+                topics=offer_topics,
+                source=r.text(item, "source", entry),
+                names=names,
             )
         )
     ids = [o.id for o in offers]
     if len(ids) != len(set(ids)):
         raise r.fail("offers", "offer ids must be unique")
-    return tuple(offers)
+    # A short name, title or id must point at one offer only, or "what is X?" would be a guess.
+    named: Dict[str, str] = {}
+    for i, offer in enumerate(offers):
+        for phrase in {words(offer.id.replace("_", " ")), words(offer.title), *(words(n) for n in offer.names)}:
+            other = named.setdefault(phrase, offer.id)
+            if other != offer.id:
+                raise r.fail(f"offers[{i}] ({offer.id})", f"the name '{phrase}' is already used by {other}")
+    return tuple(offers), topics
+
+
+def _check_topics_against_dimensions(topics: Iterable[Topic], dimensions: Iterable[Dimension]) -> None:
+    """A topic word that is a dimension's name or alias would never be read as the topic: say so."""
+    dimension_names = {}
+    for dim in dimensions:
+        for phrase in (dim.id.replace("_", " "), dim.name, *dim.aliases):
+            dimension_names[words(phrase)] = dim.id
+    for i, topic in enumerate(topics):
+        for word in (topic.name, *topic.words):
+            if words(word) in dimension_names:
+                raise ContentError("catalogue.yml", f"topics[{i}] ({topic.id})",
+                                   f"'{word}' names the dimension {dimension_names[words(word)]} "
+                                   "(dimensions.yml), so it is never read as a topic; remove it")
 
 
 def _load_signposting(directory: Path) -> Signposting:
@@ -338,8 +406,9 @@ def _load_catalogue(directory: Path) -> Tuple[Mapping[str, str], Mapping[str, Re
 def load_content(directory: Optional[os.PathLike] = None) -> Content:
     """Load and validate every content file in ``directory``."""
     path = Path(directory) if directory else DEFAULT_CONTENT_DIR
-    offers = _load_offers(path)
+    offers, topics = _load_offers(path)
     dimensions = _load_dimensions(path)
+    _check_topics_against_dimensions(topics, dimensions)
     scale = _load_scale(path)
     signposting = _load_signposting(path)
     facilitators = _load_facilitators(path)
@@ -356,6 +425,7 @@ def load_content(directory: Optional[os.PathLike] = None) -> Content:
         career_stages=career_stages,
         messages=messages,
         responses=responses,
+        topics=topics,
     )
 
 

@@ -1,4 +1,5 @@
-"""Matching people's words to the content: which dimension, level or career stage they mean.
+"""Matching people's words to the content: which dimension, level, career stage,
+topic or learning offer they mean.
 
 People name things loosely ("the one about setting clear expectations", "stong",
 "I'm a matron"), so every comparison is made on :func:`bot.text.words`, the same
@@ -9,7 +10,7 @@ they are given; the ids they may return are the ones the loaded files define.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.text import words
 
@@ -134,3 +135,115 @@ def resolve_stage(content: "Content", text: Optional[str]) -> Optional[str]:
             if p and f" {p} " in padded and (best is None or len(p) > best[0]):
                 best = (len(p), stage.id)
     return best[1] if best else None
+
+
+# --------------------------------------------------------------------------- topics and offers
+#
+# Topics and offers are named by phrases compared word by word on bot.text.words,
+# so "anything on E.D.I.?" and "edi" meet. A word of the text may carry a plural
+# "s" or "es" that the phrase does not ("budgets", "disagreements").
+
+
+def _same_word(said: str, listed: str) -> bool:
+    return said == listed or said == listed + "s" or said == listed + "es"
+
+
+def _find(tokens: Sequence[str], taken: Sequence[bool], phrase: Sequence[str], start: int = 0) -> Optional[int]:
+    """Where ``phrase`` first occurs in ``tokens`` at or after ``start``, on words not yet taken."""
+    n = len(phrase)
+    for i in range(start, len(tokens) - n + 1):
+        if all(not taken[i + k] and _same_word(tokens[i + k], phrase[k]) for k in range(n)):
+            return i
+    return None
+
+
+def _longest_first(phrases: Iterable[Tuple[Tuple[str, ...], str]]) -> List[Tuple[Tuple[str, ...], str]]:
+    """``(words, id)`` pairs, most words first, then most letters; empty phrases dropped."""
+    kept = [(p, i) for p, i in phrases if p]
+    return sorted(kept, key=lambda pair: (-len(pair[0]), -len(" ".join(pair[0]))))
+
+
+def _split(text: str) -> Tuple[str, ...]:
+    return tuple(words(text).split())
+
+
+def dimension_phrases(content: "Content") -> List[Tuple[Tuple[str, ...], str]]:
+    """Every way of naming a dimension outright (id, name, alias), longest first."""
+    phrases = []
+    for dim in content.dimensions:
+        phrases.append((_split(dim.id), dim.id))
+        phrases.append((_split(dim.name), dim.id))
+        phrases.extend((_split(a), dim.id) for a in dim.aliases)
+    return _longest_first(phrases)
+
+
+def topic_phrases(content: "Content") -> List[Tuple[Tuple[str, ...], str]]:
+    """Every phrase that names a topic (id, name, words), longest first."""
+    phrases = []
+    for topic in content.topics:
+        phrases.append((_split(topic.id), topic.id))
+        phrases.append((_split(topic.name), topic.id))
+        phrases.extend((_split(w), topic.id) for w in topic.words)
+    return _longest_first(phrases)
+
+
+def offer_phrases(content: "Content") -> List[Tuple[Tuple[str, ...], str]]:
+    """Every phrase that names an offer (id, title, short names), longest first."""
+    phrases = []
+    for offer in content.offers:
+        phrases.append((_split(offer.id), offer.id))
+        phrases.append((_split(offer.title), offer.id))
+        phrases.extend((_split(n), offer.id) for n in offer.names)
+    return _longest_first(phrases)
+
+
+def resolve_topics(content: "Content", text: Optional[str]) -> List[str]:
+    """The ids of the topics ``text`` names, each once, in the order their longest phrases were found.
+
+    Phrases are tried longest first and each word of the text serves one phrase
+    only, so "digital transformation" is digital, not also change. Words that
+    name a dimension outright ("developing capability", "the data one") are set
+    aside first: a dimension is not a topic.
+    """
+    tokens = words(text).split()
+    if not tokens:
+        return []
+    taken = [False] * len(tokens)
+
+    def claim(phrase: Sequence[str]) -> bool:
+        found = False
+        at = _find(tokens, taken, phrase)
+        while at is not None:
+            for k in range(len(phrase)):
+                taken[at + k] = True
+            found = True
+            at = _find(tokens, taken, phrase, at + len(phrase))
+        return found
+
+    for phrase, _dim_id in dimension_phrases(content):
+        claim(phrase)
+    topics: List[str] = []
+    for phrase, topic_id in topic_phrases(content):
+        if claim(phrase) and topic_id not in topics:
+            topics.append(topic_id)
+    return topics
+
+
+def resolve_offer(content: "Content", text: Optional[str]) -> Optional[str]:
+    """The id of the learning offer ``text`` names (its title, id or a short name), or None.
+
+    The longest phrase found wins; between phrases of the same length, the one
+    said first.
+    """
+    tokens = words(text).split()
+    if not tokens:
+        return None
+    free = [False] * len(tokens)
+    best: Optional[Tuple[int, int, str]] = None
+    for phrase, offer_id in offer_phrases(content):
+        if best is not None and len(phrase) < -best[0]:
+            break  # longest first: nothing shorter can win
+        at = _find(tokens, free, phrase)
+        if at is not None and (best is None or (-len(phrase), at) < best[:2]):
+            best = (-len(phrase), at, offer_id)
+    return best[2] if best else None

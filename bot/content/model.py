@@ -69,6 +69,8 @@ class Dimension:
     what_it_is_not: str
     levels: Mapping[str, str]
     prompts: Tuple[Prompt, ...]
+    situation_why: str
+    situation_question: str
     link: str
 
 
@@ -110,6 +112,23 @@ class Offer:
     why: str
     link: str
     note: str = ""
+    # Topic ids from the catalogue's own ``topics`` section (this project's mapping).
+    topics: Tuple[str, ...] = ()
+    # Where the facts came from, so the next editor can check them.
+    source: str = ""
+    # Short names people use for it ("seacole"), besides the title; lower case.
+    names: Tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    """Something people ask for learning on ("anything on coaching?")."""
+
+    id: str
+    # How the coach names it in a sentence, lower case: "coaching and mentoring".
+    name: str
+    # Lowercase words and phrases people use for it, misspellings included.
+    words: Tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -200,6 +219,7 @@ class Content:
     # Message templates by key; a group in the file gives dotted keys ("assessment.welcome_back").
     messages: Mapping[str, str]
     responses: Mapping[str, Response]
+    topics: Tuple[Topic, ...] = ()
     _by_id: Dict[str, Dimension] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -219,6 +239,12 @@ class Content:
             if stage.id == stage_id:
                 return stage
         raise KeyError(stage_id)
+
+    def topic(self, topic_id: str) -> Topic:
+        for topic in self.topics:
+            if topic.id == topic_id:
+                return topic
+        raise KeyError(topic_id)
 
     # ------------------------------------------------------------ saying
 
@@ -252,6 +278,14 @@ class Content:
     def resolve_stage(self, text: Optional[str]) -> Optional[str]:
         """The career stage id that ``text`` names, or None (see :mod:`.matching`)."""
         return matching.resolve_stage(self, text)
+
+    def resolve_topics(self, text: Optional[str]) -> List[str]:
+        """The ids of the topics that ``text`` names, longest phrase first (see :mod:`.matching`)."""
+        return matching.resolve_topics(self, text)
+
+    def resolve_offer(self, text: Optional[str]) -> Optional[str]:
+        """The id of the learning offer that ``text`` names, or None (see :mod:`.matching`)."""
+        return matching.resolve_offer(self, text)
 
 
 def dimension_choices(content: Content, ids: Optional[Sequence[str]] = None) -> List[Dimension]:

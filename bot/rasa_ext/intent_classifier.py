@@ -26,13 +26,14 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.rasa_ext import sklearn_io
+
 # What the classifier sees, in training and when asked (lower case, single spaces,
 # plain apostrophes); kept importable from here by that name.
 from bot.text import normalise
 
 log = logging.getLogger(__name__)
 
-_TRUSTED_EXTRA = {"scipy.sparse._csr.csr_matrix"}
 _FILE = "intent_classifier.skops"
 
 
@@ -86,27 +87,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     def _persist(self) -> None:
-        import skops.io as sio
-
-        with self._storage.write_to(self._resource) as directory:
-            sio.dump(self.model, directory / _FILE)
+        sklearn_io.save(self._storage, self._resource, _FILE, self.model)
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "TfidfIntentClassifier":
-        import skops.io as sio
-
-        try:
-            with model_storage.read_from(resource) as directory:
-                path = directory / _FILE
-                untrusted = set(sio.get_untrusted_types(file=path))
-                unexpected = untrusted - _TRUSTED_EXTRA
-                if unexpected:
-                    raise ValueError(f"refusing to load {path}: unexpected types {sorted(unexpected)}")
-                model = sio.load(path, trusted=sorted(untrusted))
-        except ValueError as error:  # no stored model (trained without intents) or a tampered file
-            log.warning("TfidfIntentClassifier not loaded: %s", error)
-            model = None
+        model = sklearn_io.load(model_storage, resource, _FILE, cls.__name__)
         return cls(config, model_storage, resource, model)
 
     def predict(self, text: str) -> Optional[List[Dict[Text, Any]]]:

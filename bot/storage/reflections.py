@@ -14,6 +14,7 @@ from bot.storage.people import person_row
 from bot.storage.room import Room
 
 ANSWER_MAX_CHARS = 4000
+SITUATION_MAX_CHARS = 1000
 
 
 class Reflection(Base):
@@ -25,6 +26,8 @@ class Reflection(Base):
     prompt_id = Column(String(64), nullable=False)
     prompt_text = Column(Text, nullable=False)
     answer = Column(Text, nullable=False)
+    # The situation the person described just before reflecting, if they started from one (redacted).
+    situation = Column(Text, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
     person = relationship("Person", back_populates="reflections")
@@ -38,19 +41,21 @@ class ReflectionRecord:
     prompt_text: str
     answer: str
     created_at: datetime
+    situation: Optional[str] = None
 
 
 def _record(r: Reflection) -> ReflectionRecord:
-    return ReflectionRecord(r.id, r.dimension_id, r.prompt_id, r.prompt_text, r.answer, r.created_at)
+    return ReflectionRecord(r.id, r.dimension_id, r.prompt_id, r.prompt_text, r.answer, r.created_at, r.situation)
 
 
 class ReflectionRoom(Room):
     def add(self, user_key: str, prompt_id: str, prompt_text: str, answer: str,
-            dimension_id: Optional[str] = None) -> ReflectionRecord:
+            dimension_id: Optional[str] = None, situation: Optional[str] = None) -> ReflectionRecord:
         with self._tx() as s:
             person = person_row(s, user_key)
             row = Reflection(person_id=person.id, dimension_id=dimension_id, prompt_id=prompt_id,
-                             prompt_text=prompt_text, answer=answer[:ANSWER_MAX_CHARS])
+                             prompt_text=prompt_text, answer=answer[:ANSWER_MAX_CHARS],
+                             situation=situation[:SITUATION_MAX_CHARS] if situation else None)
             s.add(row)
             s.flush()
             return _record(row)

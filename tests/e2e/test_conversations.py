@@ -236,3 +236,27 @@ def test_early_career_reflection_uses_the_gentler_prompts(coach):
     prompts = [r[0] for r in coach.reflections(s)]
     assert prompts[0] == "receiving_end" and len(prompts) == 3
     assert all(p.startswith("ec_") for p in prompts[1:])
+
+
+def test_a_situation_is_named_questioned_and_carried_into_a_stored_reflection(coach):
+    s = new_sender()
+    situation = "our new HCA Mr Patel keeps getting ignored at handover and i dont know how to bring it up, 07700 900123"
+    replies = coach.say(s, situation)
+    text = coach.text(replies)
+    assert "That sounds like it touches on" in text and "?" in text
+    assert "didn't quite follow" not in text and "outside what I can help with" not in text
+    reflect = [p for p in coach.payloads(replies) if p.startswith("/start_reflection")]
+    assert reflect, replies
+    # Nothing is stored by describing a situation.
+    assert coach.rows("SELECT count(*) FROM coach_people WHERE user_key = ?", coach.user_key(s)) == [(0,)]
+
+    text = coach.text(coach.say(s, reflect[0]))
+    assert "the situation you described" in text and "may I keep your answers" in text
+    text = coach.text(coach.say(s, "yes"))
+    coach.say(s, "I think I hesitate because I'm worried about upsetting the senior staff")
+    stored = coach.rows("SELECT r.answer, r.situation FROM coach_reflections r JOIN coach_people p "
+                        "ON p.id = r.person_id WHERE p.user_key = ?", coach.user_key(s))
+    assert stored and stored[0][0].startswith("I think I hesitate")
+    kept = stored[0][1]
+    assert "keeps getting ignored at handover" in kept
+    assert "Patel" not in kept and "07700 900123" not in kept  # identifiers are redacted before storing
