@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.assessment import Change, Profile, latest_profile
-from bot.content import Content, get_content
+from bot.content import Contact, Content, get_content
 from bot.identity import user_key
 from bot.storage import CoachStore, StorageError, get_store
 from bot.text import words
@@ -124,6 +124,14 @@ def menu(*which: str) -> List[Dict[str, str]]:
         "learning": ("button.learning", "ask_recommendation"),
     }
     return [button(say(items[name][0]), items[name][1]) for name in (which or tuple(items))]
+
+
+def contact_line(c: Contact) -> str:
+    """One support contact as a bullet: who, how, when, and who it is for when it is not for everyone."""
+    if c.who:
+        return say("wellbeing.contact_for", name=c.name, how=c.how, who=c.who, when=c.when, link=c.link)
+    return say("wellbeing.contact_with_link" if c.link else "wellbeing.contact", name=c.name, how=c.how,
+               when=c.when, link=c.link)
 
 
 def join_names(names: Sequence[str]) -> str:

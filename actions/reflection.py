@@ -112,6 +112,8 @@ class ValidateReflectionForm(ConsentValidation, CoachFormValidation):
         log.info("event=reflection_saved prompt=%s redactions=%d", prompt.id, len(cleaned.kinds))
         if cleaned.changed:
             dispatcher.utter_message(text=say("redacted"))
+        if (tracker.latest_message.get("wellbeing") or {}).get("tier") == "wellbeing":
+            dispatcher.utter_message(text=say("wellbeing.in_reflection"))
         return {"reflection_answer": None, "reflection_queue": queue[1:], "reflection_saved": float(saved + 1)}
 
 

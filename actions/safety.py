@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import active_form, button, key, say, store, content
+from actions.common import active_form, button, contact_line, content, key, say, store
 
 log = logging.getLogger("coach.actions")
 
@@ -51,4 +51,27 @@ class ActionSignpostFollowup(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         dispatcher.utter_message(text=content().signposting.followup,
                                  buttons=[button(say("button.back_to_coach"), "ask_capabilities")])
+        return []
+
+
+class ActionSupportWellbeing(Action):
+    """Stress, exhaustion, bullying...: acknowledged warmly, staff support offered, no 999; then carry on."""
+
+    def name(self) -> Text:
+        return "action_support_wellbeing"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        w = content().signposting.wellbeing
+        seen = tracker.latest_message.get("wellbeing") or {}
+        dispatcher.utter_message(text=say("wellbeing.message", opening=w.opening,
+                                          contacts="\n".join(contact_line(c) for c in w.contacts)))
+        if seen.get("speak_up"):
+            dispatcher.utter_message(text=say("wellbeing.speak_up", intro=w.speak_up_intro,
+                                              contacts="\n".join(contact_line(c) for c in w.speak_up)))
+        dispatcher.utter_message(text=w.safety_net)
+        buttons = [] if active_form(tracker) else [button(say("button.reflect_now"), "start_reflection"),
+                                                   button(say("button.back_to_coach"), "ask_capabilities")]
+        dispatcher.utter_message(text=w.return_offer, buttons=buttons)
+        log.info("event=wellbeing_supported topics=%s in_form=%s", ",".join(seen.get("topics") or []) or "-",
+                 active_form(tracker) or "-")
         return []

@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import button, content, latest_text, say
+from actions.common import button, contact_line, content, latest_text, say
 from bot.safety import clean_free_text, redact
 from bot.content import DIMENSION_IDS
 
@@ -58,6 +58,13 @@ class ActionRespondSituation(Action):
                      button(say("button.learning_for", dimension=first.name), "ask_recommendation",
                             dimension=first.id)],
         )
+        flags = tracker.latest_message.get("wellbeing") or {}
+        if flags.get("tier") == "wellbeing":  # strain or bullying inside the situation: support, never 999
+            w = c.signposting.wellbeing
+            dispatcher.utter_message(text=say("wellbeing.in_situation"))
+            if flags.get("speak_up"):
+                dispatcher.utter_message(text=say("wellbeing.speak_up", intro=w.speak_up_intro,
+                                                  contacts="\n".join(contact_line(x) for x in w.speak_up)))
         log.info("event=situation dimensions=%s", ",".join(dims))
         return [SlotSet("situation_text", text or None), SlotSet("situation_dimensions", dims),
                 SlotSet("dimension", first.id)]

@@ -144,7 +144,9 @@ def heldout_through_the_model() -> dict:
     for tier, texts in tiers.items():
         got = asyncio.run(parse_all(texts))
         crisis = sum(g["intent"]["name"] == "express_distress" for g in got)
-        tier_result[tier] = {"messages": len(texts), "crisis_reply": round(crisis / len(texts), 4)}
+        support = sum(g["intent"]["name"] == "express_wellbeing" for g in got)
+        tier_result[tier] = {"messages": len(texts), "crisis_reply": round(crisis / len(texts), 4),
+                             "wellbeing_reply": round(support / len(texts), 4)}
     result["safety_tiers"] = tier_result
     log(f"held-out: {heard}/{n} situations heard as situations, {fallback} fallbacks; crisis reply rate "
         + ", ".join(f"{t} {v['crisis_reply']:.3f}" for t, v in tier_result.items()))
@@ -272,9 +274,10 @@ def write_markdown(report: dict) -> str:
                   f"- situations ({s['examples']}): heard as a situation {s['heard_as_situation']:.3f}, "
                   f"fallback {s['fallback']:.3f}, top-2 dimensions {s['top2']:.3f}; other intents: "
                   + ", ".join(f"{k} {v}" for k, v in s["other_intents"].items()), ""]
-        lines += ["| safety tier | messages | sent to the crisis reply |", "|---|---|---|"]
+        lines += ["| safety tier | messages | crisis reply (999 ...) | wellbeing reply (staff support) |",
+                  "|---|---|---|---|"]
         for tier, v in held["safety_tiers"].items():
-            lines.append(f"| {tier} | {v['messages']} | {v['crisis_reply']:.3f} |")
+            lines.append(f"| {tier} | {v['messages']} | {v['crisis_reply']:.3f} | {v.get('wellbeing_reply', 0):.3f} |")
         lines.append("")
     lat = report.get("latency")
     if lat:

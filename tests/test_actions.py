@@ -1181,3 +1181,49 @@ def test_an_unknown_programme_gets_a_way_forward(domain):
                                                           intent="ask_offer"), domain)
     assert text_of(messages) == get_content().say("recommend.which_offer")
     assert payloads(messages) == ["/ask_recommendation"]
+
+
+# --------------------------------------------------------------------------- wellbeing tier
+
+from actions.safety import ActionSupportWellbeing  # noqa: E402
+
+
+def _wellbeing_tracker(text, topics=(), speak_up=False, loop=None):
+    tracker = make_tracker(text=text, intent="express_wellbeing", active_loop=loop)
+    tracker.latest_message["wellbeing"] = {"tier": "wellbeing", "topics": list(topics), "speak_up": speak_up}
+    return tracker
+
+
+def test_wellbeing_is_met_warmly_with_staff_support_and_no_999(domain):
+    messages, events = run(ActionSupportWellbeing(), _wellbeing_tracker("so stressed about the CQC visit"), domain)
+    said = text_of(messages)
+    w = get_content().signposting.wellbeing
+    assert said.startswith(w.opening)
+    assert "999" not in said and "NHS Practitioner Health" in said and "Who it's for:" in said
+    assert "Freedom to Speak Up" not in said  # only for bullying and safety concerns
+    assert payloads(messages) == ["/start_reflection", "/ask_capabilities"]
+    assert events == []
+
+
+def test_bullying_adds_the_speak_up_routes(domain):
+    messages, _ = run(ActionSupportWellbeing(), _wellbeing_tracker("my manager keeps belittling me in front of "
+                                                                   "everyone", ["bullying"], True), domain)
+    said = text_of(messages)
+    assert "Freedom to Speak Up Guardian" in said and "trade union" in said and "999" not in said
+
+
+def test_wellbeing_inside_a_form_lets_the_form_carry_on(domain):
+    messages, _ = run(ActionSupportWellbeing(), _wellbeing_tracker("im exhausted", loop="assessment_form"), domain)
+    assert payloads(messages) == []  # the form asks its question again straight after
+
+
+def test_a_situation_about_bullying_also_gets_the_speak_up_routes(domain):
+    tracker = _situation_tracker("my manager keeps belittling me in front of the team", ["leading_with_care"])
+    tracker.latest_message["wellbeing"] = {"tier": "wellbeing", "topics": ["bullying"], "speak_up": True}
+    messages, _ = run(ActionRespondSituation(), tracker, domain)
+    said = text_of(messages)
+    assert "That sounds like it touches on Leading with care" in said
+    assert "Freedom to Speak Up Guardian" in said and "999" not in said
+    plain, _ = run(ActionRespondSituation(), _situation_tracker("nobody talks at huddles", ["engaging_the_team"]),
+                   domain)
+    assert "Freedom to Speak Up" not in text_of(plain) and "toll on you" not in text_of(plain)

@@ -38,3 +38,49 @@ def test_intent_name_is_configurable():
     detector = DistressDetector({"intent": "crisis"})
     [msg] = detector.process([_message("I want to end it all")])
     assert msg.get(INTENT)["name"] == "crisis"
+
+
+def _tier_of(msg):
+    return msg.get("wellbeing")["tier"]
+
+
+def test_a_model_crisis_guess_on_a_wellbeing_message_becomes_wellbeing():
+    detector = DistressDetector(DistressDetector.get_default_config())
+    [msg] = detector.process([_message("being bullied by my manager every shift", "express_distress", 0.8)])
+    assert msg.get(INTENT)["name"] == "express_wellbeing"
+    assert _tier_of(msg) == "wellbeing" and msg.get("wellbeing")["speak_up"] is True
+
+
+def test_a_wellbeing_message_the_model_could_not_place_is_answered_as_wellbeing():
+    detector = DistressDetector(DistressDetector.get_default_config())
+    [msg] = detector.process([_message("so burnt out after these nights", "nlu_fallback", 0.3)])
+    assert msg.get(INTENT)["name"] == "express_wellbeing"
+
+
+def test_a_wellbeing_flavoured_situation_keeps_its_intent_and_carries_the_tier():
+    detector = DistressDetector(DistressDetector.get_default_config())
+    [msg] = detector.process([_message("i'm exhausted and i snapped at a student today", "describe_situation")])
+    assert msg.get(INTENT)["name"] == "describe_situation"
+    assert _tier_of(msg) == "wellbeing"
+
+
+def test_a_model_crisis_guess_the_rules_do_not_know_is_kept():
+    """Safety first: a crisis phrasing the rules miss must still get the crisis reply."""
+    detector = DistressDetector(DistressDetector.get_default_config())
+    [msg] = detector.process([_message("i've sorted my affairs and written to everyone", "express_distress", 0.9)])
+    assert msg.get(INTENT)["name"] == "express_distress"
+
+
+def test_ordinary_figurative_speech_is_left_alone():
+    detector = DistressDetector(DistressDetector.get_default_config())
+    [msg] = detector.process([_message("this rota is killing me, can you help me plan it", "describe_situation")])
+    assert msg.get(INTENT)["name"] == "describe_situation" and _tier_of(msg) == "none"
+
+
+def test_an_unsure_model_crisis_guess_on_an_ordinary_message_is_not_a_crisis():
+    detector = DistressDetector(DistressDetector.get_default_config())
+    msg = _message("I'm worried about upsetting the senior staff", "express_distress", 0.45)
+    msg.set(INTENT_RANKING_KEY, [{"name": "express_distress", "confidence": 0.45},
+                                 {"name": "describe_situation", "confidence": 0.3}])
+    [msg] = detector.process([msg])
+    assert msg.get(INTENT)["name"] == "describe_situation"

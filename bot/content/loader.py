@@ -41,6 +41,7 @@ from bot.content.model import (
     Response,
     Scale,
     Signposting,
+    WellbeingSignposting,
     Topic,
 )
 from bot.text import words
@@ -287,28 +288,75 @@ def _check_topics_against_dimensions(topics: Iterable[Topic], dimensions: Iterab
                                    "(dimensions.yml), so it is never read as a topic; remove it")
 
 
-def _load_signposting(directory: Path) -> Signposting:
-    r = _Reader(directory, "signposting.yml")
+def _read_contacts(r: _Reader, obj: Mapping[str, Any], key: str, entry: str) -> Tuple[Contact, ...]:
     contacts = []
-    for i, item in enumerate(r.items(r.data, "contacts", "contacts")):
-        entry = f"contacts[{i}] ({item.get('id', '?')})"
+    for i, item in enumerate(r.items(obj, key, entry)):
+        centry = f"{entry}[{i}] ({item.get('id', '?')})"
+        link = r.text(item, "link", centry, optional=True)
+        if link and not link.startswith("https://"):
+            raise r.fail(centry, "'link' must be an https:// address")
         contacts.append(
             Contact(
-                id=r.text(item, "id", entry),
-                name=r.text(item, "name", entry),
-                how=r.text(item, "how", entry),
-                when=r.text(item, "when", entry),
-                link=r.text(item, "link", entry, optional=True),
+                id=r.text(item, "id", centry),
+                name=r.text(item, "name", centry),
+                how=r.text(item, "how", centry),
+                when=r.text(item, "when", centry),
+                link=link,
+                who=r.text(item, "who", centry, optional=True),
             )
         )
+    ids = [c.id for c in contacts]
+    if len(ids) != len(set(ids)):
+        raise r.fail(entry, "contact ids must be unique")
+    return tuple(contacts)
+
+
+# The wellbeing reply must carry these, so the coach can always offer them (docs/clinical-safety.md).
+WELLBEING_CONTACT_IDS = ("occupational_health", "practitioner_health")
+SPEAK_UP_CONTACT_IDS = ("freedom_to_speak_up", "hr_or_union")
+
+
+def _load_wellbeing(r: _Reader) -> WellbeingSignposting:
+    w = r.data.get("wellbeing")
+    if not isinstance(w, dict):
+        raise r.fail("wellbeing", "must be a mapping with opening, contacts, speak_up_intro, speak_up, safety_net and return_offer")
+    contacts = _read_contacts(r, w, "contacts", "wellbeing.contacts")
+    speak_up = _read_contacts(r, w, "speak_up", "wellbeing.speak_up")
+    for ids, found, entry in ((WELLBEING_CONTACT_IDS, contacts, "wellbeing.contacts"),
+                              (SPEAK_UP_CONTACT_IDS, speak_up, "wellbeing.speak_up")):
+        missing = [x for x in ids if x not in {c.id for c in found}]
+        if missing:
+            raise r.fail(entry, f"must include {', '.join(missing)}")
+    for c in contacts:
+        if c.id == "practitioner_health" and not c.who:
+            raise r.fail(f"wellbeing.contacts ({c.id})", "'who' must say who the service is for")
+    wellbeing = WellbeingSignposting(
+        opening=r.text(w, "opening", "wellbeing.opening"),
+        contacts=contacts,
+        speak_up_intro=r.text(w, "speak_up_intro", "wellbeing.speak_up_intro"),
+        speak_up=speak_up,
+        safety_net=r.text(w, "safety_net", "wellbeing.safety_net"),
+        return_offer=r.text(w, "return_offer", "wellbeing.return_offer"),
+    )
+    # Staff told to ring 999 for a hard week stop trusting the coach: 999 belongs to the crisis reply only.
+    texts = [wellbeing.opening, wellbeing.speak_up_intro, wellbeing.safety_net, wellbeing.return_offer]
+    texts += [t for c in contacts + speak_up for t in (c.name, c.how, c.when, c.who)]
+    if any("999" in t for t in texts):
+        raise r.fail("wellbeing", "must not mention 999 (that belongs to the crisis reply)")
+    return wellbeing
+
+
+def _load_signposting(directory: Path) -> Signposting:
+    r = _Reader(directory, "signposting.yml")
     d = r.data
     return Signposting(
         not_a_crisis_service=r.text(d, "not_a_crisis_service", "not_a_crisis_service"),
         opening=r.text(d, "opening", "opening"),
         urgent=r.text(d, "urgent", "urgent"),
-        contacts=tuple(contacts),
+        contacts=_read_contacts(r, d, "contacts", "contacts"),
         return_offer=r.text(d, "return_offer", "return_offer"),
         followup=r.text(d, "followup", "followup"),
+        wellbeing=_load_wellbeing(r),
     )
 
 

@@ -138,6 +138,24 @@ class Contact:
     how: str
     when: str
     link: str = ""
+    who: str = ""  # who the service is for, when it is not for everyone (NHS Practitioner Health)
+
+
+@dataclass(frozen=True)
+class WellbeingSignposting:
+    """The reply to strain without risk to life (``bot.safety`` tier WELLBEING): never 999.
+
+    ``speak_up`` (Freedom to Speak Up Guardian, HR or a union rep) is added after
+    ``speak_up_intro`` only when the message is about bullying or a patient-safety
+    concern (``bot.safety.SPEAK_UP_TOPICS``).
+    """
+
+    opening: str
+    contacts: Tuple[Contact, ...]
+    speak_up_intro: str
+    speak_up: Tuple[Contact, ...]
+    safety_net: str
+    return_offer: str
 
 
 @dataclass(frozen=True)
@@ -148,6 +166,7 @@ class Signposting:
     contacts: Tuple[Contact, ...]
     return_offer: str
     followup: str
+    wellbeing: WellbeingSignposting
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,26 @@
-"""An NLU component that makes sure distress is never missed.
+"""The NLU component that puts the safety tiers above whatever the model guessed.
 
-It runs after the intent classifier (and the fallback classifier). When the
-rule-based detector in :mod:`bot.safety` recognises distress, it sets the
-intent to ``express_distress`` with full confidence, whatever the model
-guessed, so the signposting rule fires in any state of any conversation,
-including inside a form that is waiting for free text.
+It runs after the intent classifier (and the fallback classifier) and screens
+every message with the rules in :mod:`bot.safety`:
+
+- **crisis** (risk to life): the intent becomes ``express_distress`` with full
+  confidence, whatever the model said, so the crisis reply fires in any state
+  of any conversation, including inside a form waiting for free text;
+- **wellbeing** (strain without risk to life): a model guess of
+  ``express_distress`` is corrected to ``express_wellbeing`` (the rules know
+  the boundary better than the model), and so is a message the model could not
+  place (out of scope, fallback); a message the model heard as something else
+  keeps its intent;
+- **none**: the model's intent stands, with one exception: a model guess of
+  ``express_distress`` the rules do not recognise is kept only when the model is
+  confident (``model_crisis_confidence``): a crisis phrasing the rules do not
+  know must still be answered as a crisis, but an unsure guess on an ordinary
+  message ("I'm worried about upsetting the senior staff") must not send
+  someone to 999. Below it, the model's next intent is used
+  (docs/clinical-safety.md).
+
+Every message also carries a ``wellbeing`` entry (tier, topics, whether the
+speak-up routes apply) for the actions; never the rules' view of the text.
 """
 
 from __future__ import annotations
@@ -19,17 +35,25 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.safety import is_distress
+from bot.safety import CRISIS, WELLBEING, screen
+
+OUTPUT = "wellbeing"
+CRISIS_INTENT = "express_distress"
+WELLBEING_INTENT = "express_wellbeing"
+# Intents that mean "the model could not place this": a wellbeing message there is answered as one.
+UNPLACED = {None, "out_of_scope", "nlu_fallback", CRISIS_INTENT}
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class DistressDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"intent": "express_distress"}
+        return {"intent": CRISIS_INTENT, "wellbeing_intent": WELLBEING_INTENT, "model_crisis_confidence": 0.6}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
-        self.intent_name = config.get("intent", "express_distress")
+        self.crisis_intent = config.get("intent", CRISIS_INTENT)
+        self.wellbeing_intent = config.get("wellbeing_intent", WELLBEING_INTENT)
+        self.model_crisis_confidence = float(config.get("model_crisis_confidence", 0.6))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -39,15 +63,33 @@ class DistressDetector(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
+    @staticmethod
+    def _force(message: Message, name: str) -> None:
+        intent = {"name": name, "confidence": 1.0}
+        ranking = [intent] + [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != name]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+    def _demote(self, message: Message) -> None:
+        """An unsure model guess of crisis that the rules do not back: the model's next intent instead."""
+        ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != self.crisis_intent]
+        if ranking:
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT)
-            if not text or not is_distress(text):
+            result = screen(text) if text else None
+            if result is None:
                 continue
-            intent = {"name": self.intent_name, "confidence": 1.0}
-            ranking = [intent] + [
-                r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != self.intent_name
-            ]
-            message.set(INTENT, intent, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            guessed = message.get(INTENT) or {}
+            if result.tier is CRISIS:
+                self._force(message, self.crisis_intent)
+            elif result.tier is WELLBEING and guessed.get("name") in UNPLACED:
+                self._force(message, self.wellbeing_intent)
+            elif guessed.get("name") == self.crisis_intent and guessed.get("confidence", 0) < self.model_crisis_confidence:
+                self._demote(message)
+            message.set(OUTPUT, {"tier": result.tier.value, "topics": list(result.topics),
+                                 "speak_up": result.speak_up}, add_to_output=True)
         return messages

@@ -260,3 +260,21 @@ def test_a_situation_is_named_questioned_and_carried_into_a_stored_reflection(co
     kept = stored[0][1]
     assert "keeps getting ignored at handover" in kept
     assert "Patel" not in kept and "07700 900123" not in kept  # identifiers are redacted before storing
+
+
+@pytest.mark.parametrize("message, tier", [
+    ("stressed about the inspection next week", "wellbeing"),
+    ("just been promoted and i feel completely out of my depth", "wellbeing"),
+    ("my manager keeps belittling me in front of the team", "wellbeing"),
+    ("this rota is killing me, can you help me think about it", "none"),
+    ("tired after four nights but otherwise fine", "none"),
+    ("i keep thinking everyone would be better off without me", "crisis"),
+])
+def test_three_tiers_over_rest(coach, message, tier):
+    """Risk to life gets 999; strain gets support without 999; ordinary talk gets neither."""
+    text = coach.text(coach.say(new_sender(), message))
+    gets_crisis = "999" in text
+    gets_support = "occupational health" in text.lower()
+    assert (gets_crisis, gets_support and not gets_crisis) == (tier == "crisis", tier == "wellbeing"), text[:400]
+    if "belittling" in message:
+        assert "Freedom to Speak Up" in text
