@@ -278,3 +278,12 @@ def test_three_tiers_over_rest(coach, message, tier):
     assert (gets_crisis, gets_support and not gets_crisis) == (tier == "crisis", tier == "wellbeing"), text[:400]
     if "belittling" in message:
         assert "Freedom to Speak Up" in text
+
+
+def test_yes_after_a_situation_starts_the_reflection_on_it(coach):
+    s = new_sender()
+    coach.say(s, "im a band 6 on a busy surgical ward and one of my nurses is constantly on her phone during obs rounds")
+    text = coach.text(coach.say(s, "i guess i've never actually told her what i expect"))
+    assert "short reflection" in text
+    text = coach.text(coach.say(s, "yeah go on then"))
+    assert "the situation you described" in text and "may I keep your answers" in text
