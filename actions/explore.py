@@ -8,7 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import button, content, latest_entities, latest_text, menu, resolve_dimensions, say
+from actions.common import (active_form, button, content, guarded, key, latest_entities, latest_text, menu,
+                            resolve_dimensions, say, store)
+from bot.assessment import next_dimension
 from bot.content import LEVEL_IDS
 
 # Words that point back at the dimension just discussed ("tell me more about it").
@@ -91,13 +93,14 @@ class ActionExplainLevel(Action):
     def name(self) -> Text:
         return "action_explain_level"
 
+    @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         c = content()
         levels = [lv for lv in (c.resolve_level(v) for v in latest_entities(tracker, "level")) if lv]
         if not levels:
             guess = c.resolve_level(latest_text(tracker))
             levels = [guess] if guess else []
-        dims = resolve_dimensions(tracker)
+        dims = resolve_dimensions(tracker) or self._being_assessed(tracker)
         level = levels[0] if levels else None
         if level and level not in LEVEL_IDS:  # "not sure yet"
             dispatcher.utter_message(text=say("scale.level", level=c.scale.not_sure.name,
@@ -129,6 +132,16 @@ class ActionExplainLevel(Action):
             return []
         send_scale(dispatcher)
         return []
+
+    @staticmethod
+    def _being_assessed(tracker: Tracker) -> List[str]:
+        """In the middle of the self-assessment, "what does proficient mean here?" is about the dimension
+        being asked (derived from the stored answers, like the question itself)."""
+        if active_form(tracker) != "assessment_form":
+            return []
+        record = store().assessments.open(key(tracker))
+        dim = next_dimension(record.answered if record else (), tracker.get_slot("assessment_first"))
+        return [dim] if dim else []
 
 
 class ActionExplain360(Action):

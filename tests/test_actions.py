@@ -1227,3 +1227,16 @@ def test_a_situation_about_bullying_also_gets_the_speak_up_routes(domain):
     plain, _ = run(ActionRespondSituation(), _situation_tracker("nobody talks at huddles", ["engaging_the_team"]),
                    domain)
     assert "Freedom to Speak Up" not in text_of(plain) and "toll on you" not in text_of(plain)
+
+
+def test_a_level_asked_about_mid_assessment_is_explained_for_the_dimension_being_asked(domain, store):
+    key = consent(store)
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
+    tracker = make_tracker(text="what does proficient mean here", intent="ask_level", active_loop="assessment_form",
+                           entities=[entity("level", "proficient")])
+    messages, _ = run(ActionExplainLevel(), tracker, domain)
+    dim = get_content().dimension("leading_with_care")
+    assert text_of(messages).startswith(f"Proficient in Leading with care: {dim.levels['proficient']}")
+    outside, _ = run(ActionExplainLevel(), make_tracker(text="what does proficient mean", intent="ask_level",
+                                                        entities=[entity("level", "proficient")]), domain)
+    assert text_of(outside).startswith("Proficient: ")  # in general when no assessment is running
