@@ -136,10 +136,7 @@ def contact_line(c: Contact) -> str:
 
 def join_names(names: Sequence[str]) -> str:
     """"A", "A and B", "A, B and C"."""
-    names = list(names)
-    if len(names) <= 1:
-        return "".join(names)
-    return say("list.join", items=", ".join(names[:-1]), last=names[-1])
+    return get_content().join_names(names)
 
 
 def dimension_names(ids: Sequence[str]) -> str:

@@ -17,13 +17,11 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import button, contact_line, content, latest_text, say
-from bot.safety import clean_free_text, redact
 from bot.content import DIMENSION_IDS
+from bot.safety import clean_free_text, redact
+from bot.storage import SITUATION_MAX_CHARS
 
 log = logging.getLogger("coach.actions")
-
-# A situation carried into a reflection is kept to this length.
-SITUATION_MAX_CHARS = 1000
 
 
 def situation_dimensions(tracker: Tracker) -> List[str]:

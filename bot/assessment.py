@@ -118,10 +118,7 @@ def latest_profile(completed: Sequence) -> Tuple[Optional[Profile], List[Change]
 
 
 def _names(content: Content, ids: Sequence[str]) -> str:
-    names = [content.dimension(d).name for d in ids]
-    if len(names) <= 1:
-        return "".join(names)
-    return content.say("list.join", items=", ".join(names[:-1]), last=names[-1])
+    return content.join_names([content.dimension(d).name for d in ids])
 
 
 def describe_profile(content: Content, profile: Profile, changes: Optional[List[Change]] = None,

@@ -166,9 +166,7 @@ def describe_offer(content: Content, offer_id: str) -> str:
     ``KeyError`` if there is no such offer.
     """
     o = content.offer(offer_id)
-    names = [content.dimension(d).name.lower() for d in o.dimensions]
-    dimensions = (content.say("list.join", items=", ".join(names[:-1]), last=names[-1]) if len(names) > 1
-                  else "".join(names))
+    dimensions = content.join_names([content.dimension(d).name.lower() for d in o.dimensions])
     key = "topics.describe_with_note" if o.note else "topics.describe"
     return content.say(
         key,

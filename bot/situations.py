@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Sequence, Tuple
 
 import yaml
 
@@ -161,6 +161,3 @@ def load_heldout(path: Path) -> List[Example]:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     return [Example(" ".join(str(s["text"]).split()), tuple(s["dimensions"])) for s in data.get("situations") or []]
 
-
-def first_or_none(ranking: Sequence[Ranked]) -> Optional[str]:
-    return ranking[0].dimension if ranking else None

@@ -267,6 +267,13 @@ class Content:
 
     # ------------------------------------------------------------ saying
 
+    def join_names(self, names: Sequence[str]) -> str:
+        """"A", "A and B", "A, B and C", in the catalogue's wording (``list.join``)."""
+        names = list(names)
+        if len(names) <= 1:
+            return "".join(names)
+        return self.say("list.join", items=", ".join(names[:-1]), last=names[-1])
+
     def say(self, key: str, **values: Any) -> str:
         """The message ``key`` with its ``{placeholders}`` filled from ``values``.
 

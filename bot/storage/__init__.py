@@ -34,11 +34,11 @@ from bot.storage.conversations import ConversationRoom
 from bot.storage.engine import (DEFAULT_DATABASE_URL, Base, StorageError, database_url, make_engine, migrate,
                                 utcnow)
 from bot.storage.people import CONSENT_VERSION, PeopleRoom
-from bot.storage.reflections import ANSWER_MAX_CHARS, ReflectionRecord, ReflectionRoom
+from bot.storage.reflections import ANSWER_MAX_CHARS, SITUATION_MAX_CHARS, ReflectionRecord, ReflectionRoom
 
 __all__ = [
     "ANSWER_MAX_CHARS", "AssessmentRecord", "Base", "CONSENT_VERSION", "CoachStore", "DEFAULT_DATABASE_URL",
-    "NOTE_MAX_CHARS", "RatingRecord", "ReflectionRecord", "StorageError", "database_url", "get_store",
+    "NOTE_MAX_CHARS", "RatingRecord", "ReflectionRecord", "SITUATION_MAX_CHARS", "StorageError", "database_url", "get_store",
     "make_engine", "migrate", "reset_store", "utcnow",
 ]
 
