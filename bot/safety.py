@@ -21,7 +21,8 @@ How a message is read (the clinical safety case is ``docs/clinical-safety.md``):
 
 1. The text goes through :func:`bot.text.fold`, is lower-cased, and common
    typing shortcuts are mended ("cant" -> "can't", "myslef" -> "myself",
-   "kms" -> "kill myself").
+   "kms" -> "kill myself", "weve" -> "we've", "ill" before a verb -> "i'll",
+   "took an od" -> "took an overdose").
 2. Every crisis rule is tried. A crisis rule is one of three kinds:
    ``self``   says who is at risk in its own words ("kill myself", "better off
               without me"); only an explicit denial, a named figure of speech
@@ -118,16 +119,24 @@ _WORD_MENDS = {
     "nobdy": "nobody", "tho": "though", "cos": "because", "coz": "because", "cuz": "because",
     "bc": "because", "rn": "right now", "idk": "i don't know", "selfharm": "self harm",
     "selfharming": "self harming", "sewerslide": "suicide", "tierd": "tired", "thru": "through",
+    "weve": "we've", "theyre": "they're", "theyve": "they've", "theyd": "they'd", "theyll": "they'll",
+    "shes": "she's", "hes": "he's", "id": "i'd", "youve": "you've", "youd": "you'd", "whos": "who's",
+    "itll": "it'll", "wouldve": "would've", "couldve": "could've", "shouldve": "should've",
 }
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 _PHRASE_MENDS = [
     (re.compile(r"\bcan not\b"), "can't"),
     (re.compile(r"\bmy self\b(?![\s-]*(?:harm|injur|mutilat|care|esteem|worth|assess|development|confidence|reflection))"), "myself"),
     (re.compile(r"\bsewer slide\b"), "suicide"),
+    (re.compile(r"(?<!\bfeel\s)(?<!\bfelt\s)(?<!\bbeen\s)(?<!\bgot\s)(?<!\bvery\s)(?<!\bquite\s)(?<!\breally\s)(?<!\bmentally\s)(?<!\bfeeling\s)"
+                r"(?<!\bso\s)(?<!\btoo\s)(?<!\bseriously\s)(?<!\bcritically\s)(?<!\bterminally\s)(?<!\bchronically\s)(?<!\bthe\s)(?<!\bhe's\s)(?<!\bshe's\s)"
+                r"\bill\s+(?=(?:be|do|go|never|just|probably|end|kill|take|have|get|see|make|still|try|act|jump|hurt|not|always|ever|finally|wake|"
+                r"come|stay|leave|say|tell|write|need)\b)"), "i'll "),
     (re.compile(r"\bburn(t|ed)? owt\b"), r"burn\1 out"),
     (re.compile(r"\b(want|going|need|have) (2|too) (die|kill|end)\b"), r"\1 to \3"),
     # "od" is also organisational development: read it as an overdose only after a person or a will.
-    (re.compile(r"\b(to|i|i've|i'd|i'll|gonna|might|will|could|nearly|almost|just) o\.?d(?:'?d|ed)?\b"), r"\1 overdose"),
+    (re.compile(r"\b(to|i|i've|i'd|i'll|gonna|might|will|could|nearly|almost|just|an|another|took|taken|take|taking|had|did|done)"
+                r" o\.?d(?:'?d|ed)?\b"), r"\1 overdose"),
 ]
 
 
@@ -164,6 +173,7 @@ _THIRD_CLINICAL = frozenset("""
     anyone he she they him her them his their hers who whom man woman men women boy girl lad baby babies
     gentleman lady case cases admissions coroner relatives relative we we've we're we'd us our team teams
     staff nurses doctors students student trainees carers everyone everybody mother father son daughter
+    they're they've they'd they'll pt pts
 """.split())
 # Others at work who may be the ones under strain: "my deputy has been off with stress".
 _THINGS_WELLBEING = frozenset("""
@@ -190,7 +200,7 @@ _MANAGERIAL = frozenset("""
     teach teaching train training coach coaching mentor debrief debriefing prevent preventing reduce reducing
     supervise supervising supervised screen screening nurse nursing admit admitted admitting discharge discharged review reviewing audit
     auditing care caring looked lead leading working cover covering answer ask asking
-    disclosed presented attend attends attending attended brought saw seen see seeing
+    disclosed presented attend attends attending attended brought saw seen see seeing asked asks
 """.split())
 # The words just before a match that make it the person's own whatever follows.
 _OWN = re.compile(
@@ -270,7 +280,7 @@ def _reported_spans(text: str) -> List[Tuple[int, int]]:
 _THINGS = frozenset("""
     ward unit service services nhs department system systems rota rotas trust morale staffing place project
     plan plans practice hospital organisation budget finances car laptop computer printer house marriage
-    relationship spreadsheet process handover policy situation confidence mood motivation
+    relationship spreadsheet process handover policy situation confidence mood motivation family families household
     self-esteem esteem world country
 """.split())
 
@@ -281,7 +291,7 @@ _CLINICAL_AFTER = re.compile(
     r"|presentations?|incidents?|screening|management|guidance|guidelines?|e-?learning|modules?|course|sessions?"
     r"|teaching|research|study|ideation\s+in|kits?|box|reversal|clinic|liaison|nurses?|workers?"
     r"|in\s+(?:adolescents|young\s+people|children|teenagers|patients|older|adults|the\s+community|ed|a&e|prisons?)"
-    r"|(?:on|in)\s+(?:our|my)\s+caseload"
+    r"|(?:on|in)\s+(?:our|my)\s+caseload|(?:was|were|is|wasn't)\s+(?:\w+\s+)?(?:intentional|accidental|deliberate|unintentional)"
     r"|(?:[\w']+\s+){0,4}?(?:is|are|has\s+been|have\s+been)\s+(?:rising|increasing|going\s+up|falling|common|a\s+problem|an\s+issue)"
     r"|of\s+(?:a|an|the|our|his|her|their)\s+(?:\w+\s+)?(?:patient|colleague|resident|client|young|child|man|woman"
     r"|member|doctor|nurse|student|service\s+user|person|friend))\b"
@@ -323,7 +333,8 @@ _WORK_SCOPE = re.compile(
 
 _NOT_AWAY = (
     r"(?!.*\b(?:leave|holiday|course|session|training|rota|off|nights|days|study|maternity|annual|conference"
-    r"|secondment|placement|rotation|moving|new\s+job|interview|appointment|sick|week\s+off)\b)"
+    r"|secondment|placement|rotation|moving|new\s+job|interview|appointment|sick|week\s+off|notice|resign\w*|quit"
+    r"|quitting|leaving|retir\w*|new\s+(?:role|post|trust)|transfer\w*|redeploy\w*|applied|applying|application)\b)"
 )
 _PERSONAL_WORDS = re.compile(
     r"\b(?:colleague|friend|partner|husband|wife|boyfriend|girlfriend|son|daughter|brother|sister|mum|dad|mother"
@@ -364,7 +375,18 @@ _MYSELF_FIGURATIVE = (
     r"at\s+the\s+gym|playing|running|by\s+accident|accidentally|in\s+the\s+kitchen|"
     r"on\s+(?:a|an|the|some)\s+(?!(?:arm|wrist|leg|thigh|stomach|hip|skin)s?\b)\w+))"
 )
-_THINGS_TO_TAKE = r"(?:pills|tablets|meds|medication|paracetamol|insulin|painkillers|co-codamol|sleeping\s+pills)"
+_DRUG_NAMES = (
+    r"paracetamol|insulin|painkillers|co[\s-]?codamol|codeine|tramadol|morphine|oramorph|oxycodone|fentanyl|"
+    r"diazepam|zopiclone|lorazepam|temazepam|sertraline|citalopram|fluoxetine|mirtazapine|amitriptyline|"
+    r"venlafaxine|propranolol|lithium|quetiapine|olanzapine|pregabalin|gabapentin|antidepressants|"
+    r"sleeping\s+(?:pills|tablets)"
+)
+_THINGS_TO_TAKE = r"(?:pills|tablets|meds|medication|" + _DRUG_NAMES + r")"
+_DROP = (
+    r"(?:roof|cliff|cliffs|bridge|platform|building|car\s+park|multi[\s-]?stor(?:e)?y|river|water|tracks|motorway|ledge|balcony|drop|"
+    r"quarry|canal|tower|flyover|window)"
+)
+_ALONE = r"(?:away|out|asleep|gone|at\s+(?:their|his|her|my)\s+\w+|in\s+bed|not\s+(?:home|in|around))"
 _FAMILY = r"(?:family|kids|children|partner|wife|husband|sister|brother|mum|dad|parents|friends|son|daughter|loved\s+ones|boys|girls)"
 
 # --------------------------------------------------------------------------- crisis rules (risk to life)
@@ -373,19 +395,24 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
     _r("harm_self", "self", [
         r"\b(?:kill|killing|killed|hurt|hurting|harm|harming|harmed|cut|cutting|injure|injuring|injured|burn|burning|"
         r"burned|burnt|hang|hanging|hanged|drown|drowning|poison|poisoning|poisoned|starve|starving|strangle|"
-        r"strangling|suffocate|suffocating|overdose|overdosing|shoot|shooting|stab|stabbing|end|ending)\s+myself\b"
+        r"strangling|suffocate|suffocating|overdose|overdosing|shoot|shooting|stab|stabbing|end|ending|gas|gassing|gassed|"
+        r"electrocute\w*|smother\w*|asphyxiat\w*|bleed|bleeding)\s+myself\b"
         + _MYSELF_FIGURATIVE,
         r"\b(?:use|using|take|taking|try|trying|inject|injecting)\s+(?:them|it|those|these|some|\w+)\s+on\s+myself\b",
     ], negatable=True),
     _r("take_my_life", "self", [
         r"\b(?:take|taking|took|taken|end|ending|ended)\s+my\s+(?:own\s+)?life\b",
         r"\b(?:top|topping|topped|off|offing|do|doing)\s+myself(?:\s+in)?\b(?!\s+(?:up|out|a\s+favou?r|proud|justice)\b)",
-        r"\b(?:throw|throwing|threw|hurl\w*|fling\w*)\s+myself\s+(?:off|in\s+front\s+of|under|into|from)\b",
+        r"\b(?:throw|throwing|threw|hurl\w*|fling\w*)\s+myself\s+(?:off|in\s+front\s+of|under|from|down\s+(?:the|a)\s+(?:stairs|stairwell)|into\s+(?:the\s+|a\s+)?"
+        r"(?:river|sea|canal|water|traffic|road|path\s+of|lake|quarry|reservoir|oncoming))\b",
+        r"\b(?:tied|tie|tying|put|putting|wrapped|wrapping|tightened|tighten\w*|pulled)\s+(?:a\s+|the\s+|my\s+)?(?:belt|rope|cord|"
+        r"ligature|noose|flex|wire|strap|dressing\s+gown\s+cord)\s+(?:round|around)\s+my\s+(?:own\s+)?neck\b",
         r"\b(?:drink|drinking|starve|starving)\s+myself\s+to\s+death\b",
         r"\bcan't\s+live\s+with\s+myself\b",
         r"\b(?:don't|do\s+not)\s+deserve\s+to\s+(?:live|be\s+alive|be\s+here|exist)\b",
     ]),
     _r("end_it", "open", [
+        r"\bend\s+(?:my|this)\s+(?:suffering|misery|torment)\b|\bend\s+(?:the|my|this)\s+pain\s+(?:for\s+good|forever|permanently|once\s+and\s+for\s+all)\b",
         r"\bend(?:ing|ed)?\s+(?:it\s+all|things|everything|it\s+for\s+good|my\s+days)\b"
         r"(?!\s+(?:on|with|at|for)\s+(?:a|the|my|our|this|him|her)\b)",
         r"\b(?:want|wanna|going|planning|plan|plans|decided|ready|tempted|about)\s+to\s+end\s+it\b"
@@ -397,7 +424,7 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
         r"\bending\s+it\b(?!\s+(?:here|there|with|on|early|at|for\s+(?:now|today)|now|by|when)\b)",
         r"\bend\s+it\s+(?:tonight|today|now|soon|this\s+week(?:end)?|all|for\s+good|once\s+and\s+for\s+all)\b",
         r"\b(?:want|need|wish)\s+(?:it|this|everything|it\s+all|my\s+life)\s+to\s+be\s+over\b",
-        r"\b(?:and|to)\s+(?:not|never)\s+(?:come|coming)\s+back\b(?!.*\b(?:holiday|leave|abroad|australia|job|trust|nhs|ward)\b)",
+        r"\b(?:and|to)\s+(?:not|never)\s+(?:have\s+to\s+)?(?:come|coming)\s+back\b(?!.*\b(?:holiday|leave|abroad|australia|job|trust|nhs|ward)\b)",
     ]),
     _r("want_to_die", "open", [
         r"\b(?:want|wants|wanted|wanting|wanna|going|wish|wishing|ready|deserve|hope|hoping|pray|praying|like)\s+"
@@ -405,6 +432,8 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
         r"(?!\s+(?:of|from|laughing|on\s+(?:this|that)\s+hill|my\s+hair)\b)",
         r"\b(?:death|dying|not\s+waking\s+up)\s+would\s+be\s+(?:a\s+)?(?:relief|easier|better|a\s+release|welcome|a\s+blessing)\b",
         r"\b(?:hope|wish|pray)\s+(?:i\s+)?(?:get|got|gets)\s+(?:hit|run\s+over|killed)\b",
+        r"\b(?:wish|hope|pray|wishing|hoping|praying)\s+(?:that\s+)?(?:a|the|some)\s+(?:\w+\s+)?(?:bus|car|lorry|truck|train|van|"
+        r"meteor|asteroid|plane)\s+(?:would\s+|will\s+|'d\s+|to\s+)?(?:(?:hit|kill|flatten|take\s+out)s?\s+me|run\w*\s+me\s+(?:over|down))\b",
         r"\b(?:wouldn't|don't|won't)\s+(?:care|mind)\s+if\s+i\s+(?:died|didn't\s+wake|never\s+woke|got\s+hit|crashed)\b",
         r"\bnot\s+waking\s+up\b(?!\s+(?:on\s+time|early|in\s+time|for)\b)",
         r"\bbetter\s+dead\b",
@@ -418,29 +447,57 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
         r"\bwish\s+i\s+(?:wasn't|weren't|was\s+not|were\s+not)\s+(?:alive|here|around|born)\b",
         r"\bi(?:'d|\s+had)\s+never\s+been\s+born\b|\bwish\s+i\s+(?:was|were)\s+never\s+born\b",
         r"\b(?:sleep|go\s+to\s+sleep|fall\s+asleep)\s+and\s+(?:never|not)\s+wake\s+up\b",
-        r"\b(?:hope|hoping|pray|praying|wish)\s+i\s+(?:don't|do\s+not|never|won't)\s+wake\s+up\b",
+        r"\b(?:hope|hopes|hoping|pray|prays|praying|wish|wishes|wishing)\s+(?:\w+\s+){0,3}?(?:that\s+)?i\s+(?:just\s+)?(?:don't|do\s+not|never|won't|"
+        r"wouldn't|didn't)\s+wake\s+up\b",
+        r"\bif\s+i\s+(?:just\s+|simply\s+)?(?:didn't|never|did\s+not)\s+wake\s+up\b"
+        r"(?!\s+(?:on\s+time|in\s+time|early|for|at|till|until|before|when|to)\b)",
+        r"\bwould\s+(?:it|anyone|anybody|they)\s+(?:really\s+)?(?:be\s+so\s+bad|be\s+that\s+bad|matter|care|notice|mind)\s+if\s+i\s+"
+        r"(?:just\s+|simply\s+)?(?:wasn't|weren't|was\s+not|died|disappeared|was\s+gone|was\s+dead|(?:didn't|never)\s+(?:wake|woke|"
+        r"exist|come\s+home|came\s+home|come\s+back|came\s+back|make\s+it))",
+        r"\b(?:stop\s+the\s+world|world\s+to\s+stop)\b.{0,30}?\b(?:get|let\s+me)\s+off\b.{0,20}?\b(?:for\s+good|forever|permanently)\b",
+        r"\b(?:be|rest|find|finally\s+be)\s+(?:at\s+)?peace\b\s*,?\s*(?:permanently|forever|for\s+good|for\s+ever)\b",
+        r"\b(?:want|wish|wanna|like)\s+to\s+(?:\w+\s+){0,5}?(?:and\s+)?(?:just\s+)?never\s+(?:get\s+up|wake\s+up|wake|open\s+my\s+eyes)\s+again\b",
+        r"\b(?:don't|do\s+not|never)\s+(?:feel|think|believe)\s+(?:like\s+)?i\s+deserve\s+to\s+(?:live|be\s+alive|be\s+here|exist)\b",
+        r"\bclose\s+my\s+eyes\s+and\s+(?:never|not)\s+(?:open\s+them|wake|have\s+to\s+open)",
+        r"\b(?:don't|do\s+not|never)\s+want\s+to\s+see\s+(?:tomorrow|another\s+day|the\s+morning|next\s+week|christmas|another\s+year)\b(?!'s|\s+(?:at|on|in|of)\b)",
+        r"\b(?:easier|better|simpler|nicer|kinder)\s+(?:for\s+\w+\s+)?(?:just\s+)?to\s+(?:just\s+)?(?:not\s+(?:exist|be\s+here|be\s+alive|be\s+around|wake\s+up)|"
+        r"die|be\s+dead|disappear\s+(?:for\s+good|forever)|stop\s+existing)\b",
+        r"\b(?:wouldn't|would\s+not|won't)\s+be\s+(?:the\s+worst\s+thing|so\s+bad|a\s+bad\s+thing|a\s+tragedy|a\s+loss)\s+if\s+i\s+"
+        r"(?:just\s+)?(?:died|crashed|didn't\s+wake|never\s+woke|got\s+hit|wasn't\s+here|weren't\s+here|disappeared|was\s+gone|was\s+dead)\b|"
+        r"\bif\s+i\s+(?:crashed|crash|died|die|didn't\s+wake\s+up|got\s+hit|never\s+woke\s+up|wasn't\s+here)\b.{0,40}?\b(?:wouldn't|would\s+not|won't)\s+"
+        r"(?:be\s+(?:the\s+worst|so\s+bad|a\s+bad\s+thing|a\s+tragedy)|mind|care)\b",
+        r"\b(?:doing|do)\s+(?:everyone|everybody|them|the\s+world|my\s+" + _FAMILY + r")\s+a\s+favou?r\s+(?:if|by)\s+(?:i\s+)?(?:just\s+)?"
+        r"(?:died|dying|disappear\w*|was\s+gone|wasn't\s+here|weren't\s+here|killing\s+myself|ending\s+it|not\s+being\s+here|going)\b",
+        r"\b(?:need|want)\s+(?:someone|somebody|you|anyone)\s+to\s+stop\s+me\b(?!\s+(?:from\s+(?:sending|saying|emailing|replying|quitting|resigning|buying|eating)))",
+        r"\btell\s+my\s+" + _FAMILY + r"\s+(?:that\s+)?i\s+(?:love|loved)\s+them\b(?!\s+(?:is|was)\s+what\b|.*\bevery\s+time\b)",
+        r"\b(?:last\s+time\s+(?:you'll|you\s+will|anyone\s+will|anyone'll)\s+(?:ever\s+)?(?:hear\s+from|see)\s+me|last\s+time\s+(?:i'm|i\s+am|i'll|i\s+will)\s+"
+        r"(?:going\s+to\s+|ever\s+)?(?:message|text|speak\s+to|talk\s+to|write\s+to)\s+(?:anyone|anybody|you|everyone))\b(?!.*\b(?:leav\w*|retir\w*|new\s+job|moving|last\s+day)\b)",
         r"\bwish\s+i\s+could\s+(?:just\s+)?(?:disappear|vanish|stop\s+existing|not\s+exist|cease\s+to\s+exist|"
         r"sleep\s+forever|fall\s+asleep\s+forever)\b(?!\s+for\s+(?:a|the)\s+(?:week|day|while|bit|weekend|holiday|month|few)\b)",
         r"\b(?:want|wanna|wanting)\s+to\s+(?:just\s+)?(?:disappear|vanish|stop\s+existing|not\s+exist|cease\s+to\s+exist)\b"
-        r"(?!\s+for\s+(?:a|the)\s+(?:week|day|while|bit|weekend|holiday|month|few)\b)",
-        r"\bstop\s+existing\b|\bstop\s+living\b(?!\s+(?:in|with|at|like\s+a)\b)",
+        r"(?!\s+for\s+(?:a|the)\s+(?:week|day|while|bit|weekend|holiday|month|few)\b)(?!\s+(?:into|to|under|off\s+to|on\s+holiday|for\s+(?:a|the|an|some)\b)|.*\b(?:day\s+off|holiday|weekend\s+away|annual\s+leave|duvet|book|beach)\b)",
+        r"\bstop\s+(?:existing|being\s+alive)\b(?!\s+(?:on|off)\b)|\bstop\s+living\b(?!\s+(?:in|with|at|like\s+a|off|on)\b)",
         r"\b(?:sleep|go\s+to\s+sleep|fall\s+asleep)\s+(?:forever|for\s+good|permanently)\b",
         r"\b(?:want|wish|wanting|rather|prefer)\s+(?:to\s+)?not\s+(?:be\s+here|be\s+alive|exist|wake\s+up|be\s+around)\b",
         r"\bnot\s+(?:be|being)\s+(?:here|around|alive)\s+any\s*more\b",
         r"\b(?:disappear|vanish)\s+(?:forever|for\s+good|permanently)\b",
         r"\b(?:don't\s+know\s+if|not\s+sure\s+(?:if\s+)?i'll|might\s+not|won't|will\s+not)\s+(?:i'll\s+)?(?:still\s+)?be\s+alive\b",
         r"\b(?:not\s+going\s+to|won't|will\s+not)\s+make\s+it\s+through\s+(?:the\s+night|tonight|the\s+week(?:end)?)\b(?!\s+shift)",
-        r"\b(?:nothing|no\s+reason|not\s+much|nothing\s+left|no\s+one|nobody|what\s+(?:do\s+i\s+have|is\s+there|have\s+i\s+got))\s+"
-        r"(?:left\s+)?to\s+live\s+for\b",
         r"\bcan't\s+be\s+bothered\s+(?:living|to\s+live|with\s+life|being\s+alive)\b",
         r"\b(?:can't|don't\s+want\s+to|cannot)\s+(?:do|face|live)\s+(?:this\s+)?life\b(?!\s+(?:on|in|at|as|with)\b)",
         r"\bwant\s+out\s+(?:permanently|for\s+good|forever|of\s+(?:life|this\s+life|everything))\b",
         r"\b(?:just\s+)?not\s+wake\s+up\b(?!\s+(?:on\s+time|early|in\s+time|for|until|till|before|when)\b)",
         r"\b(?:picturing|imagining|visuali[sz]ing)\s+(?:my\s+(?:own\s+)?(?:death|funeral)|myself\s+dead)\b",
         r"\bact\s+on\s+(?:these|the|my|those)\s+(?:thoughts|urges|feelings|impulses)\b",
+        r"\b(?:(?:hard|harder|trying|try|struggling|fighting)\s+not\s+to|stop\s+myself|scared\s+(?:i'll|i\s+will|i\s+might|i'm\s+going\s+to)|"
+        r"afraid\s+(?:i'll|i\s+might)|going\s+to|might|could|"
+        r"urge\s+to|close\s+to|nearly)\s+act(?:ing)?\s+on\s+(?:it|them)\b",
+        r"\b(?:sleep|go\s+to\s+sleep|fall\s+asleep)\s+and\s+(?:just\s+)?stay\s+asleep\b(?=\s*(?:$|[.,!?;]|forever|for\s+good|for\s+ever|and\b|permanently))",
+        r"\b(?:want|wanna|wish|need)\s+(?:to\s+)?(?:just\s+)?be\s+gone\b(?!\s+(?:by|at|from|before|for|on|when|early|home|out)\b)",
     ]),
     _r("do_not_want_to_live", "self", [
         r"\b(?:don't|do\s+not|never|no\s+longer)\s+(?:really\s+)?want\s+to\s+(?:be\s+alive|wake\s+up|exist|be\s+around|"
+        r"be\s+(?:on\s+this\s+(?:earth|planet)|in\s+this\s+world)|"
         r"carry\s+on\s+living|go\s+on\s+living|keep\s+living|"
         r"live(?!\s+(?:in|with|near|at|there|abroad|alone|on|by|out|off|together|nearby|far|somewhere)\b)|"
         r"be\s+here(?!\s+(?:in|at|on|for|when|till|until|doing|if|next|this|today|tomorrow|tonight)\b))",
@@ -448,30 +505,59 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
         r"be\s+here|carry\s+on|go\s+on|exist|wake\s+up)\b",
     ]),
     _r("better_off_without_me", "self", [
-        r"\bbetter\s+off\s+(?:dead|gone|without\s+(?:me|(?:a|an|someone)\s+(?:\w+\s+)?like\s+me))\b",
-        r"\b(?:better|easier|happier)\s+(?:off\s+)?(?:for\s+\w+(?:\s+\w+)?\s+)?(?:without\s+me|if\s+i\s+(?:just\s+|simply\s+|"
+        r"\bbetter\s+off\s+(?:dead|gone|without\s+(?:me|(?:a|an|someone)\s+(?:\w+\s+)?like\s+me)|with\s+(?:someone|somebody|anyone)\s+else\b.{0,30}\bnot\s+me)\b",
+        r"\b(?:better|easier|happier|simpler|kinder|lighter)\s+(?:off\s+)?(?:for\s+\w+(?:\s+\w+)?\s+)?(?:without\s+me|if\s+i\s+(?:just\s+|simply\s+|"
         r"wasn't\s+|weren't\s+)?(?:died|disappeared|(?:was|were)\s+(?:dead|gone|not\s+(?:here|around|alive))|here|around|alive|"
         r"(?:wasn't|weren't)\s+(?:here|around|alive)|didn't\s+exist|never\s+existed|left\s+for\s+good))\b",
-        r"\b(?:no\s*one|nobody|no\s+body)\s+(?:would|will|'d|even)\s+(?:even\s+|really\s+|actually\s+)?(?:miss|care|notice|mind)\b"
-        r"(?=\s*(?:me\b|if\s+i|when\s+i|that\s+i|whether\s+i|about\s+me|[.,!?]|$))",
+        r"\b(?:no\s*one|nobody|no\s+body)(?:\s+(?:at\s+(?:home|work)|here|there|in\s+my\s+life|around\s+me))?\s+(?:would|will|'d|even)\s+(?:even\s+|really\s+|actually\s+)?(?:miss|care|notice|mind|realise|realize|"
+        r"know|be\s+(?:sad|bothered|upset))\b"
+        r"(?=\s*(?:me\b|about\s+me|[.,!?]|$|(?:if|when|that|whether|once)?\s*i\s+(?:just\s+|had\s+|'d\s+)?(?:died|die|disappeared|vanished|killed|"
+        r"was\s+(?:gone|dead|missing|not\s+here)|were\s+(?:gone|dead|not\s+here)|wasn't|weren't|was\s+not|'m\s+gone|am\s+gone|"
+        r"didn't\s+(?:wake|exist|come\s+(?:home|back))|never\s+(?:woke|came\s+(?:home|back)|existed)|left\s+for\s+good|lived|live\s+or|"
+        r"stopped\s+(?:existing|breathing|living))))",
+        r"\b(?:relieved|glad|pleased|happier|better|easier|fine|ok|okay|lighter|freer)\s+(?:off\s+)?(?:if|when|once)\s+i\s+(?:was|were|am|'m|had|'d)\s+"
+        r"(?:gone|dead|not\s+(?:here|around|alive)|out\s+of\s+(?:the\s+way|the\s+picture|their\s+lives?)|no\s+longer\s+(?:here|around))\b"
+        r"(?!\s+(?:from|off|on|for|by|at|to)\b)" + _NOT_AWAY,
         r"\b(?:i'm|i\s+am|i\s+feel\s+like|feel\s+like|i've\s+become|i\s+feel|just|such)\s+(?:a|such\s+a|just\s+a|nothing\s+but\s+a)\s+burden\b",
+        r"\b(?:kids|children|family|partner|wife|husband|everyone|everybody|they|he|she|son|daughter|boys|girls|parents|mum|dad|world)"
+        r"\s*(?:'d|would|will|'ll)\s+(?:all\s+)?(?:be|cope|manage|do)\s+(?:so\s+|much\s+|far\s+|just\s+)?"
+        r"(?:fine|ok|okay|better|happier|alright|all\s+right|well)\s+without\s+me\b"
+        r"(?!\s+(?:for|on|at|in|there|here|next|this|tomorrow|today|covering|while|when|if|until|till)\b)",
+        r"\bwithout\s+me\s+in\s+(?:it|the\s+world|their\s+lives?|her\s+life|his\s+life|the\s+picture)\b",
+        r"\b(?:world|everyone|everybody|everything|life|they)\s*(?:'d|would|will|'ll)\s+(?:just\s+)?(?:carry|go|keep)\s+(?:on|going)\s+"
+        r"(?:just\s+)?(?:fine|the\s+same|perfectly\s+well|as\s+normal)?\s*without\s+me\b"
+        r"(?!\s+(?:for|on|at|in\s+(?!it\b)|there|here|next|this|tomorrow|today|covering|while|when|until|till)\b)",
+        r"\b(?:better|happier|easier)\s+(?:life|lives|time|future)\s+(?:\w+\s+){0,2}?if\s+i\s+(?:wasn't|weren't|was\s+not|were\s+not)\s+"
+        r"(?:in\s+it|in\s+(?:their|her|his)\s+li(?:fe|ves)|around|here|alive)\b",
     ]),
     _r("no_point_living", "open", [
         r"\bno\s+(?:point|reason|purpose|sense)\s+(?:in\s+|to\s+|for\s+)?(?:me\s+)?(?:living|going\s+on|carrying\s+on|"
         r"being\s+alive|being\s+here|existing|keep(?:ing)?\s+(?:going|living)|life|to\s+live)\b",
         r"\bno\s+(?:point|reason|purpose)\s+(?:for|to|in)\s+me\s+(?:to\s+)?(?:live|living|exist|existing|be|being|keep|go|carry|stay)\b",
         r"\b(?:can't|don't|do\s+not)\s+see\s+(?:the|any|a)\s+(?:point|reason)\s+(?:in\s+|of\s+|to\s+)?(?:living|going\s+on|"
-        r"carrying\s+on|life|anything|being\s+alive|being\s+here|existing|it\s+all|me\s+being\s+here|any\s*more|go\s+on|"
+        r"carrying\s+on|life|anything|being\s+alive|being\s+here|existing|it\s+all|me\s+(?:being\s+here|existing|living|being\s+alive|"
+        r"being\s+around|carrying\s+on|going\s+on)|any\s*more|go\s+on|"
         r"keep\s+going|live|carry\s+on)\b(?!\s+(?:fancy|else|more|new|extra|like|that)\b)",
-        r"\b(?:what's|what\s+is)\s+the\s+point\s+(?:in|of)\s+(?:carrying\s+on|going\s+on|living|anything|being\s+alive|life|me"
-        r"|it\s+all|existing|being\s+here|any\s+of\s+it)\b(?!\s+(?:fancy|else|more|new|extra|like|that|the|this)\b)",
+        r"\b(?:what's|what\s+is)\s+the\s+point\s+(?:in|of)\s+(?:anything|life|me|it\s+all|any\s+of\s+it)\b"
+        r"(?!\s+(?:fancy|else|more|new|extra|like|that|the|this)\b)",
+        r"\b(?:what's|what\s+is)\s+the\s+point\s+(?:in|of)\s+(?:carrying\s+on|going\s+on|living|being\s+alive|existing|being\s+here)\b",
+        r"\b(?:nothing|no\s+reason|not\s+much|nothing\s+left|no\s+one|nobody|what\s+(?:do\s+i\s+have|is\s+there|have\s+i\s+got))\s+"
+        r"(?:left\s+)?to\s+live\s+for\b",
+        r"\b(?:fight\w*|struggl\w*|trying|battl\w*|hard|effort)\s+to\s+(?:stay|keep\s+myself)\s+alive\b",
+        r"\b(?:call|calling|called)\s+(?:it\s+a\s+day|time)\s+on\s+(?:life|living|everything|it\s+all|my\s+life|existing)\b",
         r"\b(?:no|see\s+no|don't\s+see\s+the|don't\s+see\s+any|can't\s+see\s+the|can't\s+see\s+any)\s+point\s+(?:in\s+|to\s+|of\s+)?"
         r"(?:anything|any\s*more)\b(?!\s+(?:fancy|else|more|new|extra|like|that|we)\b)",
-        r"\b(?:can't\s+(?:see|find|think\s+of)|don't\s+have|there's\s+no|no)\s+(?:any\s+|a\s+)?reasons?\s+(?:for\s+me\s+)?to\s+"
-        r"(?:go\s+on|carry\s+on|keep\s+(?:going|living)|live|stay\s+alive|be\s+here|exist)\b",
+        r"\b(?:can't\s+(?:see|find|think\s+of)|don't\s+have|there's\s+no|no|(?:stopped|stop)\s+seeing|don't\s+see|no\s+longer\s+see|lost)\s+(?:any\s+|a\s+|all\s+)?"
+        r"reasons?\s+(?:for\s+me\s+)?to\s+(?:(?:get|make\s+it)\s+through\s+(?:\w+\s+){0,3}?alive\b|"
+        r"go\s+on|carry\s+on|keep\s+(?:going|living|breathing)|live|stay\s+alive|be\s+here|exist|breathe|wake\s+up)\b",
         r"\blife(?:'s|s|\s+is)?\s+(?:not|n't|isn't|is\s+not|ain't|no\s+longer)\s+worth\b",
         r"\bnot\s+worth\s+(?:living|being\s+alive|staying\s+alive)\b",
-        r"\b(?:tired|sick|weary)\s+of\s+(?:being\s+alive|living|existing|life(?!\s+(?:on|in|at|as)\b)|being\s+here(?!\s+(?:in|at|on)\b))\b",
+        r"\b(?:tired|sick|weary)\s+of\s+(?:being\s+alive|living|existing|life(?!\s+(?:on|in|at|as)\b)|being\s+here(?!\s+(?:in|at|on)\b)|"
+        r"being\s+(?:on\s+this\s+(?:earth|planet)|in\s+this\s+world))\b",
+        r"\b(?:hate|loathe|despise)\s+(?:being\s+alive|living|existing|my\s+existence|being\s+(?:on\s+this\s+earth|in\s+this\s+world))\b"
+        r"(?!\s+(?:on|off|in|with|like\s+(?:this|that)\s+(?:on|in))\b)",
+        r"\b(?:feel|feeling|felt)\s+like\s+dying\b(?!\s+(?:of|from|laughing|inside)\b)",
+        r"\bcheck(?:ing)?\s+out\s+(?:for\s+good|permanently|of\s+(?:life|this\s+world)|early\s+from\s+life)\b",
         r"\b(?:had|have\s+had|'ve\s+had)\s+enough\s+of\s+(?:life|living|being\s+alive|existing)\b",
         r"\bdone\s+with\s+(?:life|living|being\s+alive|existing|everything|it\s+all)\b"
         r"(?!\s+(?:for|at|on|here|in|this|today|now|thanks)\b)",
@@ -481,28 +567,89 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
         r"\b(?:don't|do\s+not)\s+care\s+(?:if|whether)\s+i\s+(?:live|die|wake\s+up|make\s+it)\b",
         r"\bstruggl\w*\s+to\s+(?:stay|keep\s+myself)\s+alive\b",
     ]),
-    _r("suicide", "open", [r"\bsu[iae]?[cs]+[iy]?[dt]+(?:e|es|al|ally|ality|le|el|les|ed|ing)?\b"], negatable=True),
+    _r("suicide", "open", [r"\bsu[iae]?[cs]+[iy]?[dt]+(?:e|es|al|ally|ality|le|el|les|ed|ing)?\b"
+                           r"(?!\s+(?:is\s+painless|squad|blonde|solution|missions?|runs?|drills?|sprints?|doors?|lane|bomb\w*|vests?|pact\s+(?:song|film)))"],
+       negatable=True),
     _r("self_harm", "open", [
         r"\bsel[fv]e?[\s-]*(?:harm|injur|mutilat)\w*",
         r"\b(?:urge|urges|urging)\s+to\s+(?:cut|bleed|burn)\b(?!\s+(?:back|down|costs|corners|spending|out)\b)",
         r"\b(?:want|need|wanting|needing)\s+to\s+(?:cut|bleed)\b(?=\s*(?:$|[.,!?;]|again|tonight|so\s+bad|so\s+badly|myself\b(?!\s+(?:some\s+)?slack)))",
-        r"\b(?:cutting|cut|scratching|burning)\s+(?:my|into\s+my)\s+(?:arms?|wrists?|legs?|thighs?|skin|stomach)\b",
+        r"\b(?:cutting|cut|scratching|burning|slit|slitting|slash\w*|slic(?:e|ed|ing))\s+(?:my|into\s+my)\s+(?:arms?|wrists?|legs?|thighs?|skin|stomach|throat)\b",
         r"\bwith\s+a\s+(?:blade|razor)\b",
         r"\b(?:cutting|cut|burning|burnt|burned)\s+(?:myself\s+)?again\b",
+        r"\b(?:scratch\w*|pick\w*|hit\w*|punch\w*|bit|bite|biting|claw\w*)\s+(?:at\s+)?(?:my|the)\s+(?:\w+\s+)?(?:arms?|wrists?|legs?|thighs?|skin|"
+        r"knuckles|hands?|walls?)\s+(?:till|until|so\s+hard|to\s+the\s+point)\s+(?:that\s+)?(?:they|it|i|my\s+\w+)\s+"
+        r"(?:bled|bleed|bleeds|was\s+bleeding|were\s+bleeding|started\s+bleeding|broke)\b",
+        r"\bmy\s+(?:arms|wrists|thighs)\s+(?:are|is|were|was)\s+(?:(?:a|such\s+a)\s+mess|cut\s+up|scarred|covered\s+in\s+(?:cuts|scars|burns|marks))\b",
+        r"\b(?:hide|hiding|hid)\s+(?:the\s+|my\s+)?(?:fresh\s+|new\s+)?(?:cuts|burns)\b(?!\s+(?:to|in|from|on(?!\s+my\s+(?:arms?|legs?|wrists?|thighs?|body|skin|stomach)))\b)|\blong\s+sleeves\s+to\s+(?:hide|cover)\b",
+        r"\bbleed(?:ing)?\s+out\b",
+        r"\b(?:keep|kept|been|started|start|stop|stopped|can't\s+stop|still|i'm|i\s+am|urge\s+to\s+keep|back\s+to)\s+cutting\b"
+        r"(?!\s+(?:back|down|costs?|corners|hours|shifts|staff|budgets?|the|a|an|my\s+(?!(?:arms?|wrists?|legs?|thighs?|skin)\b)|out|off|it|them|"
+        r"people|in|across|through|short|ties|hair|nails|grass|hedges?|meat|sugar|carbs|caffeine|coffee|sessions?|meetings?|myself\s+(?:some\s+)?slack)\b)",
     ], negatable=True),
-    _r("overdose", "open", [r"\boverdos\w*|\bover\s+dos(?:e|ed|ing)\b"], negatable=True),
+    _r("overdose", "open", [
+        r"(?:\boverdos\w*\b|\bover\s+dos(?:e|ed|ing)\b)(?!\s+on\s+(?!(?:my|his|her|their|the|some|it|them|pills|tablets|meds|medication|"
+        r"drugs|heroin|cocaine|alcohol|booze|" + _DRUG_NAMES + r")\b))",
+        r"\b(?:lethal|fatal|deadly)\s+(?:dose|amount|quantity)\s+(?:of\s+my\b|for\s+me\b|(?:of\s+\w+\s+)?(?:i'd|i\s+would|i'll|i\s+need|to\s+take))|"
+        r"\b(?:looked\s+up|googl\w*|research\w*|look\w*\s+up|worked\s+out|working\s+out|know|found\s+out)\s+(?:the\s+|a\s+)?"
+        r"(?:lethal|fatal|deadly)\s+(?:dose|amount)\b",
+    ], negatable=True),
     _r("means", "open", [
-        _THINGS_TO_TAKE + r"\s+(?:saved|stockpiled|hoarded|put\s+by|lined\s+up|counted\s+out|ready|in\s+front\s+of\s+me|next\s+to\s+me)\b",
-        r"\b(?:saving|saved|stash|stashed|stockpil\w*|hoard\w*|collecting|collected)\s+(?:up\s+)?(?:of\s+)?(?:\w+\s+){0,2}" + _THINGS_TO_TAKE + r"\b",
+        _THINGS_TO_TAKE + r"\s+(?:saved|stockpiled|hoarded|put\s+by|lined\s+up|counted\s+out|ready|in\s+front\s+of\s+me|next\s+to\s+me|"
+        r"hidden|hid|tucked\s+away|squirrel\w*\s+away|stashed)\b",
+        r"\b(?:kept|keeping|held\s+on(?:to|\s+to)|hung\s+on(?:to|\s+to)|hanging\s+on(?:to|\s+to))\s+(?:all|every\s+one\s+of|loads\s+of|lots\s+of)\s+"
+        r"(?:of\s+)?(?:the\s+|my\s+)?(?:\w+\s+){0,2}?" + _THINGS_TO_TAKE + r"\b",
+        r"\b(?:a|the)\s+plan\s+and\s+(?:a|the)\s+(?:date|day|time|method|place)\b(?!\s+(?:for|to|with)\b)",
+        r"\b(?:(?:trains?|ones)\s+(?:that|which)|(?:which|the)\s+(?:trains?|ones))\s+(?:don't|do\s+not|doesn't|does\s+not)\s+stop\b(?=.*\b(?:look\w*|check\w*|research\w*|googl\w*|times|timetable)\b)|"
+        r"\b(?:look\w*|check\w*|research\w*|googl\w*)\b.*\b(?:(?:trains?|ones)\s+(?:that|which)|(?:which|the)\s+(?:trains?|ones))\s+(?:don't|do\s+not|doesn't|does\s+not)\s+stop\b",
+        r"\b(?:had|have|held|holding|hold)\s+(?:the|my|all\s+(?:the|my)|a\s+handful\s+of|a\s+fistful\s+of)\s+(?:\w+\s+)?" + _THINGS_TO_TAKE +
+        r"\s+in\s+my\s+hands?\b",
+        r"\b(?:for|until)\s+when\s+i\s+(?:decide|finally\s+decide|need\s+(?:them|it)|go\s+through\s+with\s+it)\b|\bwhen\s+the\s+time\s+comes\b"
+        r"(?=.*\b(?:pills|tablets|meds|rope|" + _DRUG_NAMES + r")\b)|"
+        r"\b(?:pills|tablets|meds|rope|" + _DRUG_NAMES + r")\b.*\bwhen\s+the\s+time\s+comes\b",
+        r"\b(?:plan\w*\s+on|plan\w*\s+to|going\s+to|gonna|decided\s+to|about\s+to|want\s+to)\s+(?:tak(?:e|ing)|swallow\w*)\s+(?:everything|"
+        r"all\s+(?:of\s+)?(?:it|them|the\s+lot))\s+(?:i\s+have|i've\s+got|i\s+can\s+(?:find|get)|in\s+the\s+house|i've\s+saved|at\s+once)\b"
+        r"(?!\s+(?:to|into|with|home|back|out|off|over|up|down|for)\b)",
+        r"\b(?:saving|saved|stash|stashed|stockpil\w*|hoard\w*|collecting|collected)\s+(?:up\s+)?(?:of\s+)?(?:\w+\s+){0,2}?" + _THINGS_TO_TAKE + r"\b",
         r"\bhow\s+many\s+(?:\w+\s+)?(?:tablets|pills|paracetamol)\s+(?:it\s+)?(?:would|will|it'd|does\s+it)\s+take\b",
+        r"\bhow\s+(?:many|much)\s+(?:of\s+)?(?:my\s+|these\s+|those\s+|the\s+)?(?:\w+\s+){0,2}?" + _THINGS_TO_TAKE +
+        r"\s+(?:it\s+)?(?:would\s+it|would|will|it'd|does\s+it|do\s+you|i'd|i\s+would|it\s+would)\s+(?:take|need|be\s+(?:fatal|lethal|enough))\b"
+        r"(?!\s+(?:to\s+)?(?:cause|for\s+(?:a|an|the)\s+(?:patient|adult|child)|in\s+(?:a|an)\s+(?:adult|child)))",
+        r"\b(?:know|knew|worked\s+out|figured\s+out|looked\s+up|googled|researched)\s+(?:exactly\s+)?(?:what|which\s+\w+)\s+to\s+take\s+"
+        r"and\s+how\s+(?:much|many)\b",
+        r"\b(?:have|i've\s+got|got|bought|saved|collected|kept|hidden|hid|took|taken|swallowed|counted|stockpiled|stashed)\s+"
+        r"(?:about\s+|around\s+|over\s+|like\s+|nearly\s+|almost\s+)?\d{2,3}\s+(?:of\s+(?:my|the)\s+)?(?:\w+\s+)?" + _THINGS_TO_TAKE + r"\b"
+        r"(?!\s+(?:left|a\s+day|per|daily|prescribed|on\s+(?:my\s+)?prescription|for\s+(?:my|the)\s+(?:back|pain|blood|heart|migraine|week|month)))",
+        r"\b(?:all|every\s+one\s+of)\s+my\s+(?:\w+\s+)?" + _THINGS_TO_TAKE + r"\s+(?:are\s+|is\s+)?(?:on\s+the|in\s+front|next\s+to|"
+        r"lined|ready|beside|laid|spread)\b",
+        r"\b" + _THINGS_TO_TAKE + r"\s+and\s+(?:a\s+)?(?:bottle\s+of\s+)?(?:vodka|whisky|whiskey|gin|rum|booze)\b|"
+        r"\b(?:vodka|whisky|whiskey|gin|rum|booze)\s+and\s+(?:all\s+)?(?:my\s+)?(?:\w+\s+)?" + _THINGS_TO_TAKE + r"\b",
+        r"\b(?:got|getting|took|taken|laid|laying|lined|lining|tipped|emptied)\s+(?:all\s+)?(?:of\s+)?my\s+(?:\w+\s+)?" + _THINGS_TO_TAKE +
+        r"\s+out\b(?!\s+(?:of|for|into|in)\b)",
+        r"\b(?:count|counted|counting)\s+(?:out\s+)?(?:all\s+)?(?:of\s+)?my\s+(?:\w+\s+)?" + _THINGS_TO_TAKE + r"\b(?!\s+(?:into|in|for)\b)",
+        r"\b(?:bought|buying|buy|got|getting|collected|collecting)\s+(?:\w+\s+){0,3}?" + _THINGS_TO_TAKE + r"\s+(?:\w+\s+){0,2}?from\s+"
+        r"(?:\w+\s+){0,2}?(?:different|several|multiple|two|three|four|a\s+few|various|every)\s+(?:shops|chemists|pharmacies|places|supermarkets)\b",
+        r"\b(?:bought|buying|stocked\s+up\s+on|got\s+in)\s+(?:loads|lots|a\s+lot|boxes|packets|several\s+(?:boxes|packets)|extra\s+(?:boxes|packets))"
+        r"\s+of\s+(?:\w+\s+)?" + _THINGS_TO_TAKE + r"\b(?!\s+(?:for|to\s+(?:stock|keep)))",
+        r"\b(?:plan|plans|planning|planned|decided)\s+to\s+do\s+it\s+(?:when|while|once)\s+(?:the\s+kids|the\s+children|my\s+\w+|everyone|"
+        r"they|he|she)\s+(?:are|is|'re|has|have|'s)\s+(?:\w+\s+){0,2}?" + _ALONE + r"\b",
+        r"\btake\s+(?:everything|all|every\s+(?:pill|tablet))\s+(?:\w+\s+){0,3}?(?:medicine|meds|bathroom|drugs)\s+(?:cupboard|cabinet|drawer|box|tin)\b",
+        r"\b(?:researching|researched|look(?:ed|ing)\s+up|googl(?:ed|ing)|search(?:ed|ing)(?:\s+for)?|read(?:ing)?\s+(?:up\s+)?(?:on|about))\s+"
+        r"(?:different\s+|suicide\s+|possible\s+)?(?:methods|ways\s+to\s+(?:die|end\s+it|end\s+things|end\s+my\s+life))\b"
+        r"(?!\s+(?:for|of|in|to|section|chapter|used|that|we|module|paper|class|lecture)\b)",
+        r"\b(?:most\s+painless|painless|least\s+painful|surest)\s+(?:way|ways|method|methods)\s+(?:to|of)\s+(?:die|dying|go|do\s+it|end\s+it|"
+        r"end\s+things|kill\s+myself)\b(?!\s+(?:to|home|there|back|about|through|forward|in|on|with|for)\b)",
         r"\b(?:i've|i\s+have|just|i)\s+(?:taken|took|swallowed)\s+(?:some\s+|loads\s+of\s+|a\s+lot\s+of\s+|lots\s+of\s+)?(?:pills|tablets)\b(?!\s+for\b)",
         r"\b(?:enough|a\s+stash\s+of|a\s+stockpile\s+of)\s+(?:\w+\s+){0,2}?" + _THINGS_TO_TAKE + r"\b(?=.*\b(?:end|die|kill|overdose|do\s+it)\b)",
         r"\b(?:ways?|how)\s+(?:to|of)\s+(?:die|dying|end\s+it|end\s+my\s+life|kill\s+myself|commit\s+suicide)\b",
         r"\bplann?(?:ing|ed)?\s+(?:my\s+)?(?:own\s+)?(?:death|suicide|exit)\b",
+        r"\b(?:took|taken|swallowed|necked|downed)\s+(?:a|the|my)\s+whole\s+(?:packet|box|bottle|strip|pack|prescription|supply|blister)\b"
+        r"(?!\s+of\s+(?!(?:my\s+|the\s+)?(?:\w+\s+)?" + _THINGS_TO_TAKE + r"))|"
+        r"\b(?:took|taken|swallowed|necked)\s+(?:my|a)\s+(?:whole\s+)?(?:month's|week's|months|weeks)\s+(?:supply|worth|prescription)\b|"
+        r"\b(?:swallow\w*)\s+(?:everything|the\s+lot|all\s+of\s+(?:them|it))\b",
         r"\b(?:took|taken|take|taking|swallowed|swallow|neck|necked|down|downed)\s+(?:a\s+load|loads|a\s+lot|lots|too\s+many|all|a\s+handful|"
         r"handfuls|a\s+bunch|the\s+lot|a\s+whole\s+(?:box|packet|bottle)|every\s+one|all\s+the|every|the\s+whole|a\s+(?:bottle|box|packet))\s+"
-        r"(?:of\s+)?(?:my\s+|the\s+|these\s+|those\s+)?(?:\w+\s+)?(?:tablets?|pills?|meds|medication|paracetamol|insulin|painkillers|"
-        r"co-codamol|sleeping\s+pills)\b",
+        r"(?:of\s+)?(?:my\s+|the\s+|these\s+|those\s+)?(?:\w+\s+)?(?:tablets?|pills?|meds|medication|" + _DRUG_NAMES + r")\b",
         r"\b(?:going\s+to|gonna|about\s+to|i'll|planning\s+to|want\s+to)\s+take\s+(?:them\s+all|them|the\s+lot|all\s+of\s+them|it\s+all|"
         r"the\s+whole\s+lot)\b(?=.*\b(?:pills|tablets|meds|paracetamol|painkillers|insulin)\b)|"
         r"\b(?:pills|tablets|meds|paracetamol|painkillers|insulin)\b.*\b(?:going\s+to|gonna|about\s+to|i'll|planning\s+to|want\s+to)\s+take\s+(?:them\s+all|them|"
@@ -512,7 +659,8 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
         r"\b(?:in|sat\s+in|sitting\s+in)\s+(?:the|my)\s+(?:garage|car)\s+with\s+the\s+engine\s+(?:running|on)\b",
         r"\b(?:research\w*|look\w*\s+up|googl\w*|search\w*|read\w*\s+up\s+on)\s+(?:the\s+)?(?:best|easiest|quickest|"
         r"least\s+painful|painless|surest)\s+(?:way|ways|method|methods)\s+to\s+(?:do\s+it|die|end\s+it|go|kill)\b",
-        r"\b(?:painless|least\s+painful|quickest|easiest)\s+way\s+to\s+(?:die|end\s+it|kill)\b",
+        r"\b(?:painless|least\s+painful|quickest|easiest)\s+way\s+to\s+(?:die|end\s+it|kill(?:\s+myself)?)\b"
+        r"(?!\s+(?:the|a|an|off|time|morale|it|this|that|any|two|conversation|motivation|team|meetings?)\b)",
         r"\b(?:a\s+|the\s+)?plan\s+and\s+the\s+means\b|\b(?:got|have)\s+the\s+means\b(?!\s+to\s+(?:pay|buy|afford|fund)\b)",
         r"\b(?:plan|plans|planned|planning|worked\s+out|working\s+out|research\w*|look\w*\s+up|googl\w*|search\w*|"
         r"thought\s+about|thinking\s+about|decided)\s+(?:for\s+)?how\s+(?:to|i'd|i\s+would|i'll|i\s+will|i\s+could|"
@@ -522,44 +670,95 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
         r"for\s+(?:how|when)\s+(?:to\s+|i'd\s+|i\s+)?(?:end|kill|die|do\s+it))",
     ]),
     _r("place_or_method", "open", [
-        r"\b(?:on|at)\s+the\s+(?:bridge|ledge|roof\s+edge|edge\s+of\s+(?:the|a)\s+\w+|top\s+(?:floor\s+)?of\s+(?:the|a)\s+"
+        r"\b(?:on|at)\s+the\s+(?:bridge|ledge|roof\s+edge|edge\s+of\s+(?:the|a)\s+(?:\w+\s+)?(?:roof|cliff|bridge|platform|building|"
+        r"car\s+park|multi[\s-]?stor(?:e)?y|river|water|tracks|motorway|ledge|balcony|drop|quarry|canal)|top\s+(?:floor\s+)?of\s+(?:the|a)\s+"
         r"(?:\w+\s+)?(?:building|car\s+park|multi[\s-]?stor(?:e)?y|bridge|cliff|roof|tower))\b",
-        r"\b(?:jump|jumping|step|stepping|throw|throwing|walk|walking|run|running|drive|driving|crash|crashing|swerve|"
-        r"swerving|steer|steering|lie|lying)(?:\s+(?:myself|my\s+car|the\s+car|out))?\s+(?:in\s+front\s+of|into|off|under)\s+"
-        r"(?:(?:a|an|the|some|oncoming)\s+)?(?:\w+\s+)?(?:car|train|bus|lorry|truck|van|traffic|wall|tree|road|bridge|cliff|roof|building|"
-        r"motorway|river|sea|canal|platform|tracks?)\b",
+        r"\b(?:jump|jumping|jumped|step|stepping|stepped|throw|throwing|walk|walking|walked|run|running|lie|lying|lay|laying)"
+        r"(?:\s+(?:myself|out))?\s+(?:in\s+front\s+of|under)\s+(?:(?:a|an|the|some|oncoming)\s+)?(?:\w+\s+)?"
+        r"(?:car|cars|train|trains|bus|buses|lorry|lorries|truck|trucks|van|vans|traffic|tube)\b",
+        r"\b(?:drive|driving|drove|crash|crashing|crashed|swerve|swerving|swerved|steer|steering|steered|veer\w*|plough\w*)"
+        r"(?:\s+(?:myself|my\s+car|the\s+car))?\s+(?:in\s+front\s+of|into|under|off)\s+(?:(?:a|an|the|some|oncoming)\s+)?(?:\w+\s+)?"
+        r"(?:car|cars|lorry|lorries|truck|trucks|van|vans|bus|buses|traffic|wall|walls|tree|trees|bridge|cliff|river|sea|canal|"
+        r"lamp\s*post|barrier|central\s+reservation|road(?!\s+(?:at|to|onto|into|and\s+(?:onto|into)))|motorway(?!\s+(?:at|to|onto|into)))\b"
+        r"(?!\s+(?:parks?|wash|boot|door)\b)",
+        r"\b(?:walk|walking|walked|run|running|ran|step|stepping|stepped|wade|wading|waded)\s+(?:out\s+)?into\s+(?:the\s+|a\s+|oncoming\s+)?"
+        r"(?:sea|river|canal|lake|traffic|water|waves|road(?!\s+(?:safety|works)))\b",
+        r"\b(?:drove|drive|driving|went|go|going|walked|walking|sat|sitting|stood|standing|been)\s+(?:up\s+|down\s+|out\s+)?"
+        r"(?:to|at|on|by|near|up\s+to)\s+the\s+(?:cliffs?|cliff\s+(?:edge|top)|railway\s+(?:line|bridge|tracks)|train\s+tracks|tracks|bridge|"
+        r"level\s+crossing|edge\s+of\s+the\s+(?:platform|cliff|roof|bridge|water|river))\b"
+        r"(?!.*\b(?:walk|walking|picnic|holiday|dog|kids|day\s+out|views?|sunset|ice\s+cream|lunch|swim\w*|surf\w*)\b)",
+        r"\b(?:standing|stood|sat|sitting)\s+(?:by|at|on\s+the\s+edge\s+of|next\s+to|near)\s+the\s+(?:river|canal|water|sea|lake|reservoir)\b"
+        r"(?!.*\b(?:lunch|walk|walking|picnic|coffee|sun|sunshine|relax\w*|peaceful|lovely|nice|beautiful|reading|book|dog|kids)\b)",
+        r"\b(?:(?:look\w*|star(?:e|ed|es|ing)|gaz\w*)\s+(?:at\s+|over\s+|down\s+at\s+|off\s+)?|(?:driv\w*|drove|walk\w*|cycl\w*)\s+(?:past|over|across|under)\s+)(?:the|a)\s+(?:bridge|edge|drop|tracks|trains?|railway|"
+        r"river|water|cliff|traffic|lorries|cars)\b.{0,60}?\b(?:(?:thought|thinking|think|wonder\w*)\s+(?:about\s+|of\s+)?(?:how\s+easy|"
+        r"one\s+step|just\s+(?:one\s+)?(?:step|jump)|jumping|stepping|it\s+would\s+be\s+(?:so\s+)?easy|how\s+quick|ending|doing\s+it)|"
+        r"(?:thinking|thought)\s+(?:about|of)\s+(?:stopping|pulling\s+over)(?:\s*$|\s*[.,!?])|(?:nearly|almost)\s+(?:stopped|jumped|stepped|did\s+it|swerved|pulled\s+over)|wanted\s+to\s+(?:jump|step|swerve)|tempt\w*|urge|one\s+step)",
         r"\b(?:want|wanna|going|planning|plan|thinking\s+(?:about|of)|think\s+about|keep\s+thinking\s+about|tempted|urge|urges)\s+"
         r"(?:to\s+)?jump(?:ing)?\b(?!\s+(?:at|ship|into\s+(?!(?:the|a)\s+(?:river|sea|canal|water))|to|through|the\s+queue|"
-        r"ahead|back|forward|straight|on\s+(?:a|the|this)\s+(?:call|meeting|bandwagon|opportunity)|in\b(?!\s+front))\b)",
+        r"ahead|back|forward|straight|on\s+(?:(?:a|the|this|that|my)\s+)?(?:call|meeting|bandwagon|opportunity|train|bus|tube|plane|bike|boat|ferry|"
+        r"zoom|teams|it|board)|off\s+(?:the\s+)?(?:call|bus|train)|in\b(?!\s+front))\b)",
         r"\b(?:hope|hoping|wish|want|tempted|thinking\s+about|think\s+about)\s+(?:i\s+|to\s+)?crash(?:ing)?\s+(?:the|my)\s+car\b",
+        r"\b(?:hope|hopes|hoping|wish|wishing|pray\w*)\s+(?:that\s+)?(?:the|my)\s+car\s+(?:\w+\s+)?(?:skids|crashes|crash|skid|spins|comes\s+off|"
+        r"goes\s+off|leaves\s+the\s+road|hits|flips|rolls)\b",
+        r"\b(?:look\w*|star(?:e|ed|es|ing)|gaz\w*)\s+(?:up\s+)?at\s+(?:the|a)\s+(?:\w+\s+)?(?:beam|beams|banister|bannister|loft\s+hatch|rafters)\b",
+        r"\btop\s+(?:floor\s+)?of\s+(?:the|a)\s+(?:\w+\s+)?(?:car\s+park|multi[\s-]?stor(?:e)?y|building|tower|bridge|cliff|roof)\b.{0,60}?"
+        r"\b(?:look(?:ed|ing|s)?\s+(?:down|over)|star\w*\s+(?:down|over)|thought\s+about|the\s+edge|jump\w*)\b",
         r"\b(?:jump|jumping|jumped|step|stepping|stepped)\s+(?:off|from)\s+(?:a|an|the|some)\s+(?:[\w-]+\s+){0,2}?(?:bridge|building|roof|"
         r"cliff|car\s+park|multi[\s-]?stor(?:e)?y|tower|balcony|window|ledge|flyover|platform)\b",
         r"\b(?:thought|think|thinking|tempted|wanted|urge)\s+(?:about\s+|of\s+|to\s+)?(?:stepping|step|jumping|jump|walking|falling)\s+"
         r"(?:off|out\s+in\s+front|in\s+front|under)\b(?!\s+(?:the\s+)?(?:project|committee|board|role|rota)\b)",
-        r"\b(?:i'm|i\s+am|standing|stood|sat|sitting)\s+on\s+(?:the|a)\s+(?:roof|ledge|bridge|edge)\b(?!\s+of\s+(?:my|our|the|your)\s+(?:seat|chair)\b)",
+        r"\b(?:i'm|i\s+am|standing|stood|sat|sitting)\s+on\s+(?:the|a)\s+(?:roof|ledge|bridge|edge)\b"
+        r"(?!\s+of\s+(?!(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?" + _DROP + r"\b))",
         r"\bcan't\s+breathe\b(?!\s+(?:for|with)\s+(?:the\s+)?(?:work|emails|rota|meetings|paperwork)\b)",
     ]),
     _r("goodbyes", "open", [
         r"\bsaid\s+(?:all\s+)?my\s+goodbyes\b|\bsaying\s+my\s+goodbyes\b",
-        r"\b(?:saying|said|say)\s+goodbye\s+to\s+(?:everyone|everybody|you\s+all|all\s+of\s+you|the\s+world|my\s+" + _FAMILY + r")\b"
-        r"(?!.*\b(?:airport|station|holiday|trip|leaving\s+do|party|retir\w*|new\s+job|moving|leaving\s+(?:the|my|this)\s+(?:trust|ward|job|team)))",
         r"^\W*(?:good\s?bye|bye)\s+(?:everyone|everybody|all|world)\b(?!.*\b(?:retir\w*|new\s+job|moving|leaving|last\s+day|see\s+you))",
         r"\b(?:written|writing|wrote|left|leaving|write)\s+(?:a\s+|some\s+)?(?:goodbye\s+|final\s+|last\s+)?(?:letter|letters|note|notes|"
-        r"message|messages)\s+(?:to|for)\s+(?:my\s+" + _FAMILY + r"|everyone|the\s+(?:kids|children|family))\b",
-        r"\b(?:goodbye|farewell|final)\s+(?:note|letter|letters|notes)\b",
+        r"message|messages)\s+(?:[\w']+\s+){0,4}?(?:to|for)\s+(?:my\s+" + _FAMILY + r"|everyone|the\s+(?:kids|children|family))\b",
+        r"\b(?:goodbye|farewell|final)\s+(?:note|letter|letters|notes)\b(?!\s+(?:from|about|of|regarding|confirming|re|to\s+the\s+(?:team|ward|trust|staff)))",
         r"\bgiv(?:e|ing|en)\s+(?:all\s+)?my\s+(?:things|stuff|belongings|possessions)\s+away\b",
         r"\bgiv(?:e|ing|en)\s+away\s+(?:all\s+)?my\s+(?:things|stuff|belongings|possessions)\b",
         r"\b(?:when|if|once|after)\s+i'm\s+(?:gone|dead|no\s+longer\s+(?:here|around))\b(?!\s+(?:on|for|to|from)\b)",
-        r"\b(?:imagin\w*|plan\w*|thinking\s+about|think\s+about)\s+my\s+(?:own\s+)?funeral\b",
+        r"\b(?:imagin\w*|plan\w*|thinking\s+about|think\s+about|wonder\w*|who\s+would|who'd|anyone\s+would|people\s+would)\s+"
+        r"(?:\w+\s+){0,5}?my\s+(?:own\s+)?funeral\b(?!\s+(?:plan|plans|insurance|director|directors|cover)\b)",
+        r"\b(?:letter|letters|note|notes|message)\s+(?:to\s+(?:my\s+)?\w+\s+)?explaining\s+why\b(?!\s+(?:i'm|i\s+am|i've|i\s+was|i\s+need|we|the|it)\b)",
+        r"\bmy\s+(?:very\s+)?(?:last|final)\s+(?:message|text|post|words)\s+(?:to\s+(?:anyone|everyone|you\s+all|the\s+world|my\s+" + _FAMILY + r")|ever)\b",
+        r"\b(?:wrote|written|writing|finished|left|done)\s+my\s+(?:last\s+|final\s+|goodbye\s+)?note\b(?!\s+(?:in|on|for|to|about|of|up|into)\b)",
+        r"\b(?:sort\w*|put\w*|got|getting|get)\s+(?:out\s+)?(?:all\s+)?my\s+affairs\b|\baffairs\s+in\s+order\b",
+        r"\b(?:sort\w*|finalis\w*|finaliz\w*)\s+(?:out\s+)?my\s+will\b(?!.*\b(?:baby|born|mortgage|house|solicitor|married|wedding|pension)\b)",
+        r"\b(?:giv(?:e|en|ing)|gave)\s+(?:my|the)\s+(?:dog|dogs|cat|cats|pets?)\s+away\b|"
+        r"\bgiv(?:e|en|ing)\s+away\s+(?:my|the)\s+(?:dog|dogs|cat|cats|pets?)\b",
+        r"\bmade\s+(?:my\s+)?peace\s+with\s+(?:everyone|everything|the\s+world|god|dying|death|it\s+all|my\s+" + _FAMILY + r")\b",
+        r"\b(?:they'll|they\s+will|someone'll|someone\s+will|somebody\s+will|who'll|who\s+will|he'll|she'll)\s+(?:\w+\s+)?find\s+"
+        r"(?:me|my\s+body)\b(?=\s*(?:in\s+the\s+morning|tomorrow|when|dead|too\s+late|eventually|after|first|[.,!?]|$))",
+        r"\bby\s+the\s+time\s+(?:you|anyone|someone|they)\s+(?:read|reads|see|sees|get|gets)\s+this\b",
+        r"\b(?:soon|shortly|after\s+tonight|after\s+today)\s*,?\s+(?:it|none\s+of\s+(?:it|this)|nothing)\s+(?:won't|will\s+not)\s+matter\b|"
+        r"\b(?:it|none\s+of\s+(?:it|this))\s+(?:won't|will\s+not)\s+matter\s+(?:soon|much\s+longer|after\s+tonight|for\s+much\s+longer)\b",
+        r"\b(?:soon\s+)?i'll\s+(?:soon\s+)?be\s+gone\b(?!\s+(?:by|at|until|till|for|from|on|before|after|in|all|most|a\s+while|half|an?\s+|"
+        r"tomorrow|next|this|by|when|once|today|tonight\s+(?:at|until)|from)\b)" + _NOT_AWAY,
     ]),
+    # Goodbyes are also said when leaving a job or going away: set aside when the message says so.
+    _r("say_goodbye", "open", [
+        r"\b(?:saying|said|say)\s+(?:good\s?)?bye\s+to\s+(?:everyone|everybody|you\s+all|all\s+of\s+you|the\s+world|my\s+" + _FAMILY +
+        r"|the\s+people\s+(?:i\s+love|who\s+matter|that\s+matter))\b",
+    ], anti_context=r"\b(?:airport|station|holiday|trip|leaving|leave|party|retir\w*|new\s+job|moving|last\s+day|placement|rotation"
+                    r"|secondment|emigrat\w*|farewell\s+do)\b"),
+    _r("goodbye_now", "open", [
+        r"\bthis\s+is\s+(?:my\s+)?goodbye\b|\b(?:good)?bye\s+(?:forever|for\s+good|for\s+ever)\b",
+        r"\b(?:goodbye|farewell)\s+(?:messages?|texts?|videos?|voice\s+notes?|emails?)\b(?!\s+(?:from|in\s+the\s+card)\b)",
+    ], anti_context=r"\b(?:leaving\s+do|retir\w*|new\s+job|moving|last\s+day|leaving\s+(?:the|my|this)|see\s+you|next\s+(?:week|month)|holiday"
+                    r"|maternity|travel\w*|secondment|rotation|placement|job|team|ward|trust|nhs)\b"),
     _r("not_safe", "self", [
-        r"\b(?:i'm|i\s+am)\s+(?:really\s+|just\s+|so\s+)?not\s+safe\b",
+        r"\b(?:i'm|i\s+am)\s+(?:really\s+|just\s+|so\s+)?not\s+safe\b(?!\s+to\s+(?:drive|work|practi[cs]e|be\s+on\s+(?:the|call|shift|nights|duty)|prescribe|give|look\s+after|care|"
+        r"lead|run|cover|do\s+(?:the|this|that|nights|a))\b)",
         r"\bi\s+(?:\w+\s+)?(?:don't|do\s+not|no\s+longer)\s+feel\s+safe\b"
         r"(?!\s+(?:to|about|sharing|telling|saying|speaking|raising|leaving\s+(?:the|my)\s+(?:patients|bay)|with\s+(?:the|this)\s+(?:staffing|rota))\b)",
         r"\bi\s+(?:\w+\s+)?feel(?:ing)?\s+unsafe\b(?!\s+(?:to|about|sharing|speaking|raising)\b)",
         r"\bnot\s+safe\s+(?:at\s+home|with\s+myself|around\s+myself|to\s+be\s+(?:alone|left)|on\s+my\s+own)\b",
         r"\b(?:can't|struggling\s+to|don't\s+think\s+i\s+can|not\s+sure\s+i\s+can|unable\s+to|find\s+it\s+hard\s+to)\s+keep\s+myself\s+safe\b",
-        r"\b(?:don't|do\s+not)\s+trust\s+myself\b(?!\s+to\s+(?:make|give|lead|do\s+the|run|chair|present|manage|decide|speak|answer|write|get)\b)",
+        r"\b(?:i'm|i\s+am|i\s+feel\s+like|i\s+might\s+be)\s+(?:a\s+)?(?:danger|risk)\s+to\s+myself\b(?!\s+(?:in|on|at|when|with|behind)\b)",
+        r"\b(?:don't|do\s+not|can't|cannot)\s+trust\s+myself\b(?!\s+to\s+(?:make|give|lead|do\s+the|run|chair|present|manage|decide|speak|answer|write|get)\b)",
         r"\b(?:scared|afraid|frightened|terrified|worried)\s+(?:of|about)\s+what\s+i\s+(?:might|will|could|would|'ll|may)\s+do\b",
         r"\b(?:scared|afraid|frightened|terrified)\s+(?:i'll|i\s+will|i\s+might|i'm\s+going\s+to|i\s+may)\s+(?:do\s+something|hurt|harm|kill)",
         r"\b(?:scared|afraid|frightened|terrified|worried)\s+(?:for|of)\s+(?:myself|my\s+(?:own\s+)?(?:life|safety|thoughts))\b",
@@ -575,30 +774,48 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
         r"\b(?:don't|do\s+not|no\s+longer)\s+feel\s+safe\b"
         r"(?!\s+(?:to|about|sharing|telling|saying|speaking|raising|leaving\s+(?:the|my)\s+(?:patients|bay)|with\s+(?:the|this)\s+(?:staffing|rota))\b)",
         r"\bfeel(?:ing)?\s+unsafe\b(?!\s+(?:to|about|sharing|speaking|raising)\b)",
+        r"\b(?:can't|don't\s+think\s+i\s+can|not\s+sure\s+i\s+can|unable\s+to|struggling\s+to|find\s+it\s+hard\s+to|won't\s+be\s+able\s+to|"
+        r"don't\s+know\s+if\s+i\s+can)\s+(?:stay|be|remain|keep\s+myself)\s+(?:safe|alive)\b(?!\s+(?:on|at|in|with)\s+(?:the|this|these|that)\s+(?:ward|unit|staffing|rota|levels|numbers)\b)",
     ]),
     _r("in_crisis", "self", [
         r"\b(?:i'm|i\s+am|i've\s+been|i\s+feel|feeling)\s+(?:really\s+|totally\s+|completely\s+)?in\s+(?:a\s+)?(?:real\s+|complete\s+|"
         r"total\s+|mental\s+health\s+|personal\s+)?crisis\b",
         r"\bhaving\s+a\s+(?:mental\s+health\s+)?crisis\b|\bin\s+(?:a\s+)?mental\s+health\s+crisis\b",
     ]),
-    _r("need_help_now", "open", [
+    _r("need_help_now", "open", negatable=True, patterns=[
         r"\bneed\s+(?:some\s+help|help|someone|somebody)\s+(?:right\s+)?now\b"
         r"(?!\s+(?:with|on|for|writing|to\s+(?:write|prepare|plan|finish|get|sort|do|fill))\b)",
         r"\b(?:in|into|to)\s+(?:a|such\s+a)\s+(?:really\s+|very\s+|so\s+|pretty\s+)?dark\s+(?:place|time|hole)\b",
     ]),
     _r("not_around_much_longer", "open", [
         r"\b(?:won't|will\s+not|not\s+going\s+to)\s+be\s+(?:here|around)\s+(?:next|by|much\s+longer|for\s+(?:much\s+)?long|tomorrow|any\s*more)\b" + _NOT_AWAY,
-        r"\b(?:don't|do\s+not)\s+think\s+i'll\s+be\s+(?:here|around)\s+(?:next|by|much|for|tomorrow)" + _NOT_AWAY,
+        r"\b(?:(?:don't|do\s+not)\s+think|doubt|not\s+sure)\s+i'll\s+(?:still\s+)?be\s+(?:here|around|alive)\s+(?:next|by|much|for|tomorrow|at\s+(?:the\s+weekend|christmas|easter))" + _NOT_AWAY,
+        r"\b(?:(?:don't|do\s+not)\s+think|doubt)\s+i'll\s+(?:still\s+)?be\s+alive\s+(?:next|by|in|at|for|tomorrow|much)\b",
+        r"\b(?:not\s+planning\s+(?:on\s+being|to\s+be)|don't\s+plan\s+(?:on\s+being|to\s+be)|no\s+plans\s+to\s+be)\s+(?:here|around|alive)\s+"
+        r"(?:next|by|much\s+longer|for\s+(?:much\s+)?long|tomorrow|any\s*more|at\s+christmas|this\s+time\s+next)\b" + _NOT_AWAY,
+        r"\b(?:won't|will\s+not|not\s+going\s+to)\s+be\s+(?:a\s+(?:problem|burden|bother|nuisance)|in\s+(?:anyone's|your|their|the)\s+way|"
+        r"bothering\s+(?:anyone|you|them))\s+(?:to\s+\w+\s+|for\s+\w+\s+)?(?:much\s+longer|for\s+(?:much\s+)?long(?:er)?|any\s*more|soon|"
+        r"after\s+(?:tonight|today|this))\b" + _NOT_AWAY,
+        r"\b(?:don't|can't|cannot|do\s+not)\s+see\s+(?:myself|me)\s+(?:still\s+)?(?:being\s+)?(?:here|around|alive)\s+(?:(?:at|by|for|on)\s+"
+        r"(?:christmas|easter|my\s+birthday|the\s+weekend|(?:the\s+)?end\s+of\s+the\s+(?:week|month)|new\s+year|monday|tuesday|wednesday|"
+        r"thursday|friday|saturday|sunday)|next\s+(?:week|month)|tomorrow|much\s+longer|for\s+(?:much\s+)?long|this\s+time\s+next\s+(?:week|month))\b"
+        + _NOT_AWAY,
+        r"\b(?:won't|will\s+not|not\s+going\s+to|don't\s+think\s+i'll)\s+(?:see|make\s+it\s+to)\s+(?:christmas|my\s+birthday|next\s+(?:week|year|month)|"
+        r"the\s+(?:weekend|new\s+year|end\s+of\s+the\s+(?:week|month))|tomorrow)\b(?!\s+(?:at|with|on|in|off|because|this\s+year)\b)" + _NOT_AWAY,
+        r"\b(?:can't\s+see\s+(?:me|myself)|don't\s+think\s+i'll|not\s+sure\s+i'll|doubt\s+i'll|won't|not\s+going\s+to)\s+(?:get|getting|make|"
+        r"making)\s+(?:it\s+)?through\s+(?:\w+\s+){0,3}?alive\b",
     ]),
     _r("cannot_go_on", "open", [
         r"\bcan't\s+(?:go\s+on|carry\s+on|keep\s+going|keep\s+doing\s+this|do\s+this\s+any\s+longer|live\s+like\s+this|"
         r"take\s+(?:it|this)\s+any\s*more|take\s+any\s*more|take\s+much\s+more|"
-        r"face\s+(?:another\s+day(?!\s+(?:at|on|in|of|with)\b)|living|life|tomorrow(?!\s+(?:at|on|'s)\b)|anything|it\s+any\s*more|going\s+on))\b"
+        r"face\s+(?:another\s+day(?!\s+(?:at|on|in|of|with)\b)|waking\s+up(?!\s+(?:at|for|early|to)\b)|living|life|tomorrow(?!\s+(?:at|on|'s)\b)|anything|it\s+any\s*more|going\s+on))\b"
         r"(?!\s+(?:working|with\s+(?:the|this|my)\s+(?:rota|job|course|project|study))\b)",
         r"\bcan't\s+(?:(?:do|handle|manage|face|cope\s+with)\s+(?:it|this|any\s+of\s+(?:it|this)|anything|everything)\s+)?any\s*more\b",
         r"\bmake\s+(?:it|the\s+pain)\s+(?:all\s+)?stop\b",
         r"\b(?:want|need)\s+(?:the\s+)?(?:pain|thoughts)\s+to\s+(?:stop|end)\b|\bpain\s+to\s+end\s+(?:forever|for\s+good)\b",
         r"\b(?:want|need|wish)\s+(?:it\s+all|everything|all\s+of\s+(?:it|this))\s+to\s+(?:stop|end|go\s+away)\b",
+        r"\b(?:want|need|wish)\s+(?:it\s+all|everything|all\s+of\s+(?:it|this)|it|the\s+world|my\s+(?:head|mind|brain))\s+to\s+(?:go\s+(?:quiet|black|dark|silent)|"
+        r"be\s+(?:quiet|silent)|fade|stop)\s+(?:forever|for\s+good|permanently|for\s+ever)\b",
         r"\b(?:want|need)\s+(?:it|this)\s+to\s+(?:stop|end)\s+(?:for\s+good|forever|permanently)\b",
         r"\b(?:death|dying|suicide|killing\s+myself|ending\s+it)\s+(?:is|seems|feels|looks)\s+(?:like\s+)?(?:the\s+)?"
         r"(?:only|best|easiest|last|right)\s+(?:way|option|answer|choice|escape|thing)",
@@ -606,10 +823,31 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
         r"\b(?:no|only\s+(?:one\s+)?|(?:can't|don't)\s+see\s+(?:a|any)|see\s+no|there's\s+no)\s*(?:other\s+)?(?:way\s+out|escape|way\s+to\s+escape)\b"
         r"(?!\s+(?:of|from)\s+(?:the|my|our|doing)\s+\w+)",
         r"\b(?:attempted|tried)\s+(?:suicide|before|to\s+(?:kill|end|take)\b)",
+        r"\b(?:i|i've|i\s+have|i'd|i\s+had)\s+(?:\w+\s+)?attempted\b(?!\s+(?:to\s+(?!(?:kill|end|take|die|overdose|hang))|the|a(?!\s+(?:couple|few|while|year|month|week|long|number))|an|my|it|this|that|"
+        r"cpr|resus|\w+ing\b|\w+ation\b))",
     ]),
+    # "planning it for weeks" with nothing named that "it" could be
+    _r("finish_the_job", "open", [
+        r"\bfinish\s+(?:the\s+job|myself\s+off|it\s+(?:off|properly))\b|\bmake\s+it\s+(?:official|permanent|real|final)\b",
+    ], context=r"\b(?:dead|die|dying|kill\w*|alive|suicid\w*|end\s+it|attempt\w*|already\s+gone)\b", anti_context=_CLINICAL_WORDS.pattern),
+    _r("planning_it", "open", [
+        r"\b(?:been|i've\s+been|i\s+have\s+been|i'm|i\s+am|was|i\s+was)\s+planning\s+(?:it|this)\s+(?:for\s+(?:weeks|months|ages|days|a\s+(?:while|long\s+time))|"
+        r"(?:all|every)\s+(?:week|day|night))\b",
+        r"\b(?:scared|afraid|frightened|terrified|worried)\s+(?:that\s+)?(?:[\w']+\s+){0,5}?(?:i'll|i\s+will|i\s+might|i'm\s+going\s+to)\s+go\s+through\s+with\s+it\b|"
+        r"\b(?:nerve|courage|guts)\s+to\s+go\s+through\s+with\s+it\b",
+    ], anti_context=r"\b(?:party|do|event|wedding|holiday|trip|project|launch|meeting|conference|surprise|celebration|birthday|rota|audit"
+                    r"|restructure|session|course|teaching|handover|presentation|move|leaving|retirement|proposal|bid|change|pilot|service|away\s+day|qi)\b"),
+    _r("attempt", "open", [
+        r"\b(?:my|since\s+my|after\s+my)\s+(?:last|first|second|third|previous|recent|suicide)\s+attempt\b(?!\s+(?:at|to|on|of)\b)|"
+        r"\b(?:i|i've|i\s+have|i'd|i\s+had)\s+(?:\w+\s+)?made\s+(?:an|another|a\s+\w+)\s+attempt\b(?!\s+(?:at|to|of)\b)|"
+        r"\battempt\s+on\s+my\s+(?:own\s+)?life\b|"
+        r"\b(?:since|after|before)\s+my\s+attempt\b(?!\s+(?:at|to|on|of)\b)",
+    ], anti_context=r"\b(?:exams?|osce|test|driving|resit|pass|passed|fail|failed|cannula\w*|interview|application|portfolio|assignment|essay"
+                    r"|dissertation|mrcp|mrcs|frcs|module)\b"),
     _r("thoughts_of_death", "open", [
-        r"\b(?:thoughts?|thinking|think|thought|dream\w*|obsess\w*)\s+(?:of|about)\s+(?:dying|death|being\s+dead|not\s+being\s+"
-        r"(?:here|alive|around)|not\s+waking\s+up|killing|ending\s+it|my\s+death|no\s+longer\s+being|(?:just\s+)?not\s+existing)\b",
+        r"\b(?:thoughts?|thinking|think|thought|dream\w*|obsess\w*|fantasi[sz]\w*|imagin\w*|daydream\w*)\s+(?:of|about)\s+(?:dying|death|being\s+dead|not\s+being\s+"
+        r"(?:here|alive|around)|not\s+waking\s+up|killing|ending\s+it|my\s+death|no\s+longer\s+being|(?:just\s+)?not\s+existing|"
+        r"(?:hanging|drowning|overdosing|gassing)(?!\s+(?:up|out|on|around|about|round|the|a|an|some|pictures|washing|curtains|posters)\b))\b",
     ], negatable=True),
     _r("do_the_same", "open", [
         r"\b(?:think\w*|thought|thoughts|tempted|want\w*|urge\w*|plan\w*|consider\w*)\s+(?:about\s+|of\s+|to\s+)?(?:do|doing)\s+"
@@ -621,7 +859,23 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
         r"\b(?:going\s+to|gonna|about\s+to|planning\s+to|plans\s+to|threaten\w*\s+to|wants\s+to|want\s+to|"
         r"said\s+(?:s?he|they)(?:'d|\s+would|\s+will|\s+was\s+going\s+to)|talking\s+about|thinking\s+about|tried\s+to)\s+"
         r"(?:kill|hurt|harm|end)\w*\s+(?:himself|herself|themselves|themself|(?:his|her|their)\s+(?:own\s+)?life)\b",
+        r"\b(?:says?|said|saying|told\s+me|texted(?:\s+me)?|messaged(?:\s+me)?|keeps\s+saying)\s+(?:that\s+)?(?:s?he|they)\s+(?:wants?|wanted|"
+        r"is\s+going|'s\s+going|are\s+going|'re\s+going|was\s+going|plans?|planned|is\s+planning|'s\s+planning|wishes|wished|is\s+ready|'s\s+ready)"
+        r"\s+to\s+(?:die(?!\s+(?:of|from|laughing|on\s+(?:this|that)\s+hill)\b)|be\s+dead|end\s+it(?:\s+all)?|kill\s+(?:himself|herself|themselves)|"
+        r"do\s+it\s+(?:tonight|today|now))",
+        r"\b(?:is|'s|are|'re|has\s+been|have\s+been|feeling|feels)\s+(?:really\s+|very\s+|so\s+|actively\s+|feeling\s+)?suicidal\b"
+        r"(?!\s+(?:last|before|in\s+the\s+past|years|when)\b|\s+(?:over|about)\s+(?:the\s+)?(?:football|match|result|game|score|rugby|cricket|exam|"
+        r"weather|traffic|england|brexit|election)\b)",
+        r"\b(?:s?he|they)(?:'d|\s+would|\s+says\s+(?:s?he|they)(?:'d|\s+would|'s|\s+is|\s+was))\s+(?:be\s+)?better\s+off\s+dead\b",
+        r"\b(?:s?he|they)(?:'s|\s+is|'re|\s+are)\s+going\s+to\s+do\s+it\s+(?:tonight|today|now|this\s+weekend)\b(?=.*\b(?:goodbye|die|kill|suicid\w*|end\s+it|pills|tablets|bridge|jump))|"
+        r"\b(?:goodbye|die|kill|suicid\w*|end\s+it|pills|tablets|bridge|jump)\b.*\b(?:s?he|they)(?:'s|\s+is|'re|\s+are)\s+going\s+to\s+do\s+it\s+(?:tonight|today|now|this\s+weekend)\b",
     ], context=_PERSONAL_WORDS.pattern, anti_context=_CLINICAL_WORDS.pattern),
+    # "does anyone else think about killing themselves": asking whether others share it says the person does
+    _r("anyone_else", "self", [
+        r"\b(?:does|do|is|has)\s+(?:anyone|anybody|everyone|other\s+(?:people|nurses|doctors|staff)|others)\s+else\s+(?:ever\s+)?(?:\w+\s+){0,3}?"
+        r"(?:kill\w*\s+themsel\w+|end\w*\s+(?:it|their\s+(?:own\s+)?(?:life|lives)|things)|want\s+to\s+die|suicid\w*|self[\s-]?harm\w*|(?:hurt|harm|cut)\w*\s+themsel\w+|"
+        r"wish\s+they\s+(?:were\s+dead|didn't\s+wake|could\s+disappear)|not\s+(?:wanting|want)\s+to\s+(?:be\s+here|wake\s+up|live))",
+    ]),
     # Statements about the whole of life: crisis, unless their own clause names a cause at work.
     _r("cannot_cope", "global", [r"\b(?:can't|unable\s+to|no\s+longer\s+able\s+to)\s+cope\b"], topic="overwhelmed"),
     _r("not_coping", "global", [r"\bnot\s+(?:really\s+)?coping\b"], topic="overwhelmed"),
@@ -646,15 +900,38 @@ _CRISIS_RULES: Tuple[_Rule, ...] = (
     _r("no_future", "global", [
         r"\bcan't\s+see\s+(?:a|any)\s+(?:future|way\s+forward|way\s+through|light)\b|\bsee\s+no\s+(?:future|way\s+forward)\b",
         r"\bno\s+future\s+for\s+me\b|\bcan't\s+get\s+out\s+of\s+(?:this|the)\s+(?:hole|pit|darkness)\b",
-        r"\blost\s+(?:the|all|my)\s+will\s+to\s+live\b(?!\s+(?:in|during|after|at|with)\s+(?:this|the|that|these)\s+"
-        r"(?:meeting|training|call|session|presentation|webinar|lecture|queue|paperwork|audit)\b)",
         r"\blife\s+(?:is|feels|seems)\s+(?:so\s+)?(?:pointless|meaningless|hopeless)\b",
         r"\b(?:i\s+)?(?:hate|loathe|despise)\s+myself\b",
         r"\b(?:i've|i\s+have|i'd|i)\s+(?:just\s+|totally\s+|completely\s+)?given\s+up\b(?=\s*(?:$|[.,!?;]|completely|altogether|on\s+(?:everything|life|myself|it\s+all)))",
         r"\brather\s+(?:be\s+dead|die)\b",
-        r"\bhow\s+(?:i'd|i\s+would|i\s+could)\s+do\s+it\b(?=\s*(?:$|[.,!?;]|and\s+(?:that|it)\s+(?:scares|frightens|terrifies)))",
+        r"\bhow\s+(?:i'd|i\s+would|i\s+could)\s+do\s+it\b(?=\s*(?:$|[.,!?;]|and\s+(?:that|it)\s+(?:scares|frightens|terrifies)|"
+        r"and\s+(?:when|where)\b|tonight\b)(?!\s*[,:;-]?\s*(?:i'd|i\s+would|first|by|with|using)\b))",
         r"\bcan't\s+(?:keep\s+)?(?:living|live|go\s+on\s+living)\s+like\s+this\b",
     ], topic="low_mood"),
+    _r("how_much_longer", "global", [
+        r"\b(?:don't|do\s+not)\s+know\s+how\s+(?:much\s+)?(?:longer|long)\s+i\s+can\s+(?:keep\s+going|go\s+on|carry\s+on|keep\s+doing\s+this|"
+        r"do\s+this|hold\s+on|cope|last|keep\s+this\s+up|manage)\b|\bnot\s+sure\s+how\s+(?:much\s+)?(?:longer|long)\s+i\s+can\s+"
+        r"(?:keep\s+going|go\s+on|carry\s+on|hold\s+on|cope|last)\b",
+    ], topic="overwhelmed"),
+    _r("giving_up", "global", [
+        r"\b(?:want|wanna|ready|going)\s+to\s+give\s+up\b(?!\s+(?:on\s+(?:the|this|my|a|an|nursing|medicine|midwifery)\b|(?:my|the|a|this|that|some|smoking|"
+        r"sugar|chocolate|caffeine|coffee|booze|drinking|alcohol|meat|social|work|nights|on\s+call)\b))",
+        r"\b(?:tired|sick|weary)\s+of\s+fighting\b(?!\s+(?:for|with|about|over|against|the|my|our|to\s+get)\b)|"
+        r"\b(?:don't|do\s+not)\s+want\s+to\s+fight\s+(?:any\s*more|any\s+longer)\b(?!.*\b(?:with|about|over)\b)",
+    ], topic="low_mood"),
+    _r("want_out", "global", [
+        r"\b(?:i\s+)?(?:just\s+)?want\s+out\b(?=\s*(?:$|[.,!?;]|now|already|completely|of\s+(?:it\s+all|all\s+of\s+this)))",
+        r"\b(?:life|everything|it\s+all|living|existing|being\s+alive)\s+(?:is|feels|has\s+become|seems)\s+(?:so\s+|just\s+|completely\s+)?unbearable\b",
+    ], topic="overwhelmed", anti_context=_WORK_SCOPE.pattern + r"|\b(?:trust|nhs|nursing|joke)\b"),
+    _r("life_over", "global", [
+        r"\bmy\s+life\s+is\s+(?:over|finished|pointless|worthless|a\s+waste)\b",
+        r"\b(?:had|have\s+had|'ve\s+had)\s+enough\s+of\s+(?:everything|it\s+all|all\s+of\s+it)\b(?=\s*(?:$|[.,!?;]|and\b|but\b|now\b|i\b|honestly\b))",
+    ], topic="low_mood"),
+    _r("lost_will_to_live", "global", [
+        r"\blost\s+(?:the|all|my)\s+will\s+to\s+live\b(?!\s+(?:in|during|after|at|with)\s+(?:this|the|that|these)\s+"
+        r"(?:meeting|training|call|session|presentation|webinar|lecture|queue|paperwork|audit)\b)",
+    ], topic="low_mood", anti_context=r"\b(?:meetings?|session|training|teaching|lecture|webinar|teams\s+call|zoom|queue|paperwork|powerpoint"
+                                      r"|e-?learning|induction|presentation|audit|spreadsheet|traffic|hold\s+music|on\s+hold)\b"),
     _r("breakdown", "global", [
         r"\b(?:having|had|on\s+the\s+verge\s+of|close\s+to|near|heading\s+for|about\s+to\s+have)\s+a\s+"
         r"(?:nervous\s+|mental\s+|complete\s+|total\s+)?breakdown\b"], topic="overwhelmed"),
@@ -1068,8 +1345,9 @@ def redact(text: str) -> Redaction:
 
     Finds NHS numbers (10 digits passing the modulus 11 check), UK phone numbers,
     other long digit runs, email addresses, hospital or record numbers, dates
-    (as in a date of birth), UK postcodes and names that follow a title or the
-    word "patient".
+    (as in a date of birth), UK postcodes, names that follow a title or the
+    word "patient", and then bare given names with any surname
+    (:func:`bot.names.find_names`: "jo in bay 3", "told Priya Patel").
     """
     if not text:
         return Redaction(text or "", ())
@@ -1082,7 +1360,19 @@ def redact(text: str) -> Redaction:
     for kind, placeholder, pattern in _RULES[3:]:
         out, n = pattern.subn(placeholder, out)
         found.extend([kind] * n)
+    out = _redact_bare_names(out, found)
     return Redaction(out, tuple(found))
+
+
+def _redact_bare_names(text: str, found: List[str]) -> str:
+    """Given names found by :func:`bot.names.find_names` become "[name]" (after the titled names)."""
+    from bot.names import find_names  # its name list is read once, on first use
+
+    spans = find_names(text)
+    for start, end in reversed(spans):
+        text = text[:start] + "[name]" + text[end:]
+    found.extend(["name"] * len(spans))
+    return text
 
 
 # --------------------------------------------------------------------------- input hygiene

@@ -1,8 +1,9 @@
 """Distress in three tiers (crisis, wellbeing, none) and the removal of patient identifiers.
 
 The safety case for the tiers, with every case moved out of the crisis tier and why, is
-docs/clinical-safety.md. The development set the rules were tuned on is tests/safety_dev.yml;
-the frozen held-out set (tests/heldout/safety_tiers.yml) is not read here.
+docs/clinical-safety.md. The development sets the rules were tuned on are tests/safety_dev.yml
+and tests/safety_dev2.yml (indirect and euphemistic crisis talk, hard negatives); the frozen
+held-out set (tests/heldout/safety_tiers.yml) is not read here.
 """
 
 from __future__ import annotations
@@ -401,6 +402,128 @@ def test_dev_wellbeing_and_ordinary_are_told_apart():
     share_w, _ = _share(DEV["wellbeing"], WELLBEING)
     share_n, _ = _share(DEV["none"], NONE)
     assert share_w >= 0.90 and share_n >= 0.90, (share_w, share_n)
+
+
+# The second development set: written blind, in the way staff type, with indirect and euphemistic
+# crisis talk and hard negatives (docs/clinical-safety.md, section 8).
+DEV2 = yaml.safe_load((ROOT / "tests" / "safety_dev2.yml").read_text(encoding="utf-8"))
+
+
+def test_dev2_set_is_big_enough_distinct_and_never_trained_on():
+    assert len(DEV2["crisis"]) >= 100 and len(DEV2["wellbeing"]) >= 60 and len(DEV2["none"]) >= 100
+    every = DEV2["crisis"] + DEV2["wellbeing"] + DEV2["none"]
+    assert len(every) == len(set(every)), "a text is in the second dev set twice"
+    first = {t.lower() for t in DEV["crisis"] + DEV["wellbeing"] + DEV["none"]}
+    assert not [t for t in every if t.lower() in first], "a text is in both dev sets"
+    training = set()
+    for path in (ROOT / "data" / "nlu").rglob("*.yml"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip().startswith("- "):
+                training.add(line.strip()[2:].lower())
+    copied = {t.lower() for t in every} & training
+    assert not copied, sorted(copied)[:5]
+
+
+def test_dev2_crisis_recall():
+    share, _ = _share(DEV2["crisis"], CRISIS)
+    missed = [t for t in DEV2["crisis"] if assess(t) is not CRISIS]
+    assert share >= 0.97, missed
+
+
+def test_dev2_ordinary_messages_rarely_get_the_crisis_reply():
+    share, hits = _share(DEV2["none"], CRISIS)
+    assert share <= 0.01, hits
+
+
+def test_dev2_wellbeing_messages_rarely_get_the_crisis_reply():
+    share, hits = _share(DEV2["wellbeing"], CRISIS)
+    assert share <= 0.05, hits
+
+
+@pytest.mark.parametrize("text", [
+    # means and preparation
+    "i took the whole packet",
+    "kept all the co codamol from my knee op just in case",
+    "i had a handful of my tablets in my hand last night",
+    "bought boxes of paracetamol from two different chemists",
+    "spent my break googling ways to die",
+    "ive put a cord round my neck before",
+    # passive wishes
+    "honestly if i never woke up i wouldnt mind",
+    "i keep praying every night that i wont wake up",
+    "would anyone notice if i just wasnt here",
+    "i dont want to see another year",
+    "i want to fall asleep and stay asleep forever",
+    "i want it all to go quiet for good",
+    "nobody at work would even realise i was gone",
+    "my son would have a better life if i wasnt in it",
+    "the world would carry on fine without me",
+    # goodbyes and endings
+    "ive sorted out my affairs so its all in order",
+    "i gave my dog away last week",
+    "my last message to anyone, thank you",
+    "this is goodbye",
+    "ive written a letter to my brother explaining why",
+    # past attempts, urges, methods
+    "i made an attempt last spring",
+    "i attempted a few years ago",
+    "its getting harder not to act on them",
+    "i keep imagining crashing into the trees on the bypass",
+    "looked at the tracks and thought one step",
+    "went up to the top floor of the car park and looked over the edge",
+    "ive been hiding the cuts on my arms",
+    "scratched my arms until they bled",
+    "tried to gas myself once",
+    # questions and typing
+    "does anyone else think about ending their own life after nights",
+    "i took an od last year",
+    "ill be gone soon",
+    "i doubt ill be alive by next year",
+    # someone close at risk now (H12)
+    "my friend is suicidal and wont pick up",
+    "my colleague texted me saying she wants to die tonight",
+])
+def test_indirect_and_euphemistic_crisis_talk(text):
+    assert assess(text) is CRISIS
+
+
+@pytest.mark.parametrize("text", [
+    "i was driving into the car park when my manager rang",
+    "jumped into the car and drove to work",
+    "i threw myself into the new project",
+    "im on the edge of a decision about the matron post",
+    "i overdosed on chocolate at the christmas party",
+    "the suicide squad film was rubbish",
+    "this rota is a suicide mission",
+    "weve had three overdoses in ed this week, how do i keep the team going",
+    "the liaison nurse asked if the overdose was intentional",
+    "pt took 20 paracetamol, referred to psych liaison",
+    "im not in a dark place, just fancy a new challenge",
+    "that induction session was so long i lost the will to live",
+    "im leaving the trust next month and saying goodbye to everyone is hard",
+    "final letter from the trust about my pay band",
+    "i want to disappear into a book on my day off",
+    "i have 28 tablets left on my prescription",
+    "counted my tablets into my dosette box for the week",
+    "i need to hide the cuts to the budget from the team",
+    "gave my dog to my mum for the week while im on nights",
+    "i know exactly how id do it, id restructure the rota",
+    "i'm not safe to drive after a run of nights",
+    "my colleague said she wants to die of embarrassment after the presentation",
+    "i'm going to jump on the train home",
+    "nobody would notice if i left the meeting early",
+    "i want out, this trust is a joke",
+    "i need to stop existing on caffeine and biscuits",
+    "i dont want to see tomorrows rota",
+    "i feel ill, ill be off tomorrow",
+    "we drove to the cliffs at the weekend for a walk with the dog",
+    "ive been planning it for weeks, the leaving do will be great",
+    "my research methods module is hard",
+    "i failed my first attempt at the osce",
+    "a young person on the ward has been cutting, how do i support the staff",
+])
+def test_new_crisis_rules_leave_figures_of_speech_and_work_talk_alone(text):
+    assert assess(text) is not CRISIS
 
 
 # --------------------------------------------------------------------------- recall kept from the old rules
