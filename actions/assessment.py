@@ -16,15 +16,15 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (button, content, guarded, is_skip, key, latest_entities, latest_text,
-                            menu, profile_for, resolve_dimensions, say, store)
+from actions.common import (answered_since_reply, button, career_stage, content, guarded, is_skip, key,
+                            latest_entities, latest_text, menu, profile_for, repeats, resolve_dimensions, say, store)
 from actions.consent import ConsentValidation, declined
 from actions.forms import CoachFormValidation
-from bot.assessment import describe_profile, next_dimension, progress
+from bot.assessment import describe_partial, describe_profile, next_dimension, progress, question_dimension
 from bot.content import LEVEL_IDS, NOT_SURE
 from bot.recommend import format_recommendation, recommend
 from bot.safety import clean_free_text, redact
@@ -45,8 +45,10 @@ def wants_restart(text: str) -> bool:
 
 
 def current_dimension(record: Optional[AssessmentRecord], tracker: Tracker) -> Optional[str]:
-    """The dimension the level question is about: derived from what is stored, never from a slot."""
-    return next_dimension(record.answered if record else (), tracker.get_slot("assessment_first"))
+    """The dimension the level question is about: one the person asked to change, else derived from
+    what is stored (the ``assessment_dimension`` slot only echoes the question)."""
+    return question_dimension(record.answered if record else (), tracker.get_slot("assessment_first"),
+                              tracker.get_slot("assessment_revisit"))
 
 
 class ActionStartAssessment(Action):
@@ -59,7 +61,8 @@ class ActionStartAssessment(Action):
         s = store()
         named = resolve_dimensions(tracker) or [d for d in [tracker.get_slot("dimension")] if d]
         events: List[Dict[Text, Any]] = [SlotSet(name, None) for name in ASSESSMENT_SLOTS_RESET]
-        events += [SlotSet("consent_given", None), SlotSet("assessment_first", named[0] if named else None)]
+        events += [SlotSet("consent_given", None), SlotSet("assessment_first", named[0] if named else None),
+                   SlotSet("assessment_revisit", None)]
         current = s.assessments.open(user) if s.people.has_consent(user) else None
         if current and current.ratings and wants_restart(latest_text(tracker)):
             s.assessments.restart(user)
@@ -116,6 +119,9 @@ class ValidateAssessmentForm(ConsentValidation, CoachFormValidation):
         user = key(tracker)
         text = slot_value if isinstance(slot_value, str) else ""
         if is_skip(tracker, text):
+            if tracker.get_slot("assessment_revisit"):  # "skip" when changing an answer keeps the old one
+                return {"assessment_level": None, "assessment_note": None, "assessment_dimension": None,
+                        "assessment_revisit": None}
             self.update("assessment", store().assessments.save_rating(user, dim, None, skipped=True))
             log.info("event=assessment_skipped dimension=%s", dim)
             return {"assessment_level": None, "assessment_note": None, "assessment_dimension": None}
@@ -127,6 +133,8 @@ class ValidateAssessmentForm(ConsentValidation, CoachFormValidation):
             return {"assessment_level": None}
         self.update("assessment", store().assessments.save_rating(user, dim, level))
         log.info("event=assessment_rated dimension=%s", dim)
+        if tracker.get_slot("assessment_revisit"):
+            return {"assessment_level": level, "assessment_revisit": None}
         return {"assessment_level": level}
 
     async def validate_assessment_note(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -165,9 +173,17 @@ class ActionAskAssessmentLevel(Action):
         done, total = progress(record.answered)
         lines = "\n".join(say("assessment.level_line", level=c.scale.get(lv).name, description=dim.levels[lv])
                           for lv in LEVEL_IDS)
+        if tracker.get_slot("assessment_revisit"):
+            text = say("assessment.ask_level_change", dimension=dim.name, short=dim.short, levels=lines)
+        else:
+            text = say("assessment.ask_level", number=done + 1, total=total, dimension=dim.name, short=dim.short,
+                       levels=lines)
+        # Asked again because the reply was not a level: the short form, not the whole question twice.
+        again = tracker.get_slot("assessment_dimension") == dim_id and not answered_since_reply(tracker)
+        if again or repeats(tracker, text):
+            text = say("assessment.ask_level_again", dimension=dim.name)
         dispatcher.utter_message(
-            text=say("assessment.ask_level", number=done + 1, total=total, dimension=dim.name, short=dim.short,
-                     levels=lines),
+            text=text,
             buttons=[button(c.scale.get(lv).name, "choose_level", level=lv) for lv in LEVEL_IDS]
             + [button(c.scale.not_sure.name, "choose_level", level=NOT_SURE),
                button(say("button.skip_dimension"), "skip"), button(say("button.stop_for_now"), "stop")],
@@ -198,7 +214,7 @@ class ActionPause(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         loop = (tracker.active_loop or {}).get("name")
         events: List[Dict[Text, Any]] = [ActiveLoop(None), SlotSet("requested_slot", None)]
-        events += [SlotSet(name, None) for name in ASSESSMENT_SLOTS_RESET]
+        events += [SlotSet(name, None) for name in ASSESSMENT_SLOTS_RESET] + [SlotSet("assessment_revisit", None)]
         if loop == "assessment_form":
             current = store().assessments.open(key(tracker))
             done, total = progress(current.answered if current else ())
@@ -228,7 +244,8 @@ class ActionFinishAssessment(Action):
         c = content()
         user = key(tracker)
         s = store()
-        reset = [SlotSet(name, None) for name in ASSESSMENT_SLOTS_RESET] + [SlotSet("consent_given", None)]
+        reset = [SlotSet(name, None) for name in ASSESSMENT_SLOTS_RESET] + [SlotSet("consent_given", None),
+                                                                            SlotSet("assessment_revisit", None)]
         if declined(tracker):
             dispatcher.utter_message(text=say("consent_declined"), buttons=menu())
             return reset
@@ -240,7 +257,7 @@ class ActionFinishAssessment(Action):
         profile, changes, had_previous = profile_for(user)
         dispatcher.utter_message(text=say("assessment.finished"))
         dispatcher.utter_message(text=describe_profile(c, profile, changes, had_previous))
-        stage = tracker.get_slot("career_stage") or s.people.career_stage(user)
+        stage = career_stage(tracker)
         recs = recommend(c, profile.focus, stage, limit=3)
         buttons = [button(say("button.show_profile_again"), "show_profile")]
         if profile.focus:
@@ -269,7 +286,8 @@ class ActionShowProfile(Action):
         in_progress = ""
         if current and current.ratings:
             done, total = progress(current.answered)
-            in_progress = say("profile.in_progress", done=done, total=total)
+            in_progress = say("profile.in_progress", done=done, total=total,
+                              answers=describe_partial(c, current.ratings))
         if profile is None:
             dispatcher.utter_message(
                 text=say("profile.none_yet_in_progress", in_progress=in_progress) if in_progress
@@ -287,3 +305,48 @@ class ActionShowProfile(Action):
             buttons.append(button(say("button.carry_on_assessment"), "start_self_assessment"))
         dispatcher.utter_message(text=in_progress or say("profile.what_next"), buttons=buttons)
         return []
+
+
+class ActionChangeAnswer(Action):
+    """"Change my answer for sharing the vision": ask that one dimension again.
+
+    Inside an assessment in progress the answer is replaced there; after a finished one, a new
+    assessment starts from its answers, so finishing records the change like any other.
+    """
+
+    def name(self) -> Text:
+        return "action_change_answer"
+
+    @guarded
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
+        c = content()
+        user = key(tracker)
+        s = store()
+        # Any form in progress steps aside (its answers are already saved); the rules expect this always.
+        events: List[Dict[Text, Any]] = [ActiveLoop(None), SlotSet("requested_slot", None)]
+        current = s.assessments.open(user) if s.people.has_consent(user) else None
+        latest = s.assessments.completed(user, limit=1) if s.people.has_consent(user) else []
+        if not (current and current.ratings) and not latest:
+            dispatcher.utter_message(text=say("assessment.change_nothing"),
+                                     buttons=[button(say("button.start_assessment"), "start_self_assessment")])
+            return events
+        named = resolve_dimensions(tracker)
+        if not named:
+            dispatcher.utter_message(text=say("assessment.change_which"),
+                                     buttons=[button(d.name, "change_answer", dimension=d.id) for d in c.dimensions])
+            return events
+        dim = c.dimension(named[0])
+        record = s.assessments.revise(user)
+        before = record.rating(dim.id)
+        if before is None:
+            was = say("assessment.change_was_none")
+        elif before.skipped or not before.level:
+            was = say("assessment.change_was_skipped")
+        else:
+            was = say("assessment.change_was", level=(c.scale.get(before.level).name if before.level in LEVEL_IDS
+                                                      else c.scale.not_sure.name).lower())
+        dispatcher.utter_message(text=say("assessment.change_intro", dimension=dim.name, was=was))
+        log.info("event=assessment_change dimension=%s", dim.id)
+        return events + [SlotSet(name, None) for name in ASSESSMENT_SLOTS_RESET] + [
+            SlotSet("consent_given", None), SlotSet("assessment_revisit", dim.id), SlotSet("dimension", dim.id),
+            FollowupAction("assessment_form")]

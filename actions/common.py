@@ -77,6 +77,31 @@ def previous_action(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def last_said(tracker: Tracker) -> Optional[str]:
+    """The text of the coach's most recent message in this conversation."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return event.get("text")
+    return None
+
+
+def repeats(tracker: Tracker, text: str) -> bool:
+    """Saying ``text`` now would send the same message twice in a row."""
+    return last_said(tracker) == text
+
+
+def answered_since_reply(tracker: Tracker) -> bool:
+    """Since the person's latest message the coach has run something besides the form (a question
+    answered in the middle of it), rather than only checked the reply and found it wanting."""
+    quiet = {"action_listen", "action_extract_slots", active_form(tracker)}
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") not in quiet:
+            return True
+    return False
+
+
 def active_form(tracker: Tracker) -> Optional[str]:
     return (tracker.active_loop or {}).get("name")
 
@@ -100,6 +125,16 @@ def resolve_dimensions(tracker: Tracker, descriptions: bool = False) -> List[str
         if guess:
             found.append(guess)
     return list(dict.fromkeys(found))
+
+
+def career_stage(tracker: Tracker) -> Optional[str]:
+    """The person's career stage id: the one given in this conversation, else the one stored.
+
+    The slot is filled straight from the entity the NLU found ("new team leader"), so it is read
+    through the content's stage matching; a value that names no stage is ignored.
+    """
+    said = get_content().resolve_stage(tracker.get_slot("career_stage"))
+    return said or store().people.career_stage(key(tracker))
 
 
 def profile_for(user: str) -> Tuple[Optional[Profile], List[Change], bool]:

@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import (button, content, dimension_names, guarded, join_names, key, latest_entities,
+from actions.common import (button, career_stage, content, dimension_names, guarded, join_names, key, latest_entities,
                             latest_text, profile_for, resolve_dimensions, say, store)
 from bot.recommend import (EARLY_CAREER, describe_offer, early_career_path, format_recommendation, recommend,
                            recommend_for_topics)
@@ -86,7 +86,7 @@ class ActionRecommend(Action):
         dims = resolve_dimensions(tracker)
         topics = [] if dims else c.resolve_topics(text)
         if topics:
-            stage = tracker.get_slot("career_stage") or store().people.career_stage(user)
+            stage = career_stage(tracker)
             recs = recommend_for_topics(c, topics, stage, limit=3)
             names = [c.topic(t).name for t in topics]
             dispatcher.utter_message(
@@ -99,7 +99,7 @@ class ActionRecommend(Action):
         said_stage, recognised = stage_from_message(tracker)
         if said_stage and recognised:
             events += remember_stage(tracker, said_stage)
-        stage = said_stage or tracker.get_slot("career_stage") or store().people.career_stage(user)
+        stage = said_stage or career_stage(tracker)
         basis = ""
         if dims:
             basis = say("recommend.basis_dimensions", dimensions=dimension_names(dims))

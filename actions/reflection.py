@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import (button, content, guarded, is_skip, key, latest_intent, menu, previous_action,
+from actions.common import (button, career_stage, content, guarded, is_skip, key, menu, previous_action,
                             profile_for, resolve_dimensions, say, store)
 from actions.consent import ConsentValidation, declined
 from actions.forms import CoachFormValidation
@@ -21,13 +21,14 @@ from bot.safety import clean_free_text, redact
 log = logging.getLogger("coach.actions")
 
 REFLECTION_SLOTS = ["reflection_answer", "reflection_queue", "reflection_dimension", "reflection_saved",
-                    "situation_text", "situation_dimensions"]
+                    "situation_text", "situation_dimensions", "pending_text"]
 # A reflection started straight after one of these carries the situation the person described.
 AFTER_SITUATION = {"action_respond_situation", "action_situation_followup"}
 SHOW_LIMIT = 5
 EXCERPT = 300
-# A "stop" longer than this is an answer that happens to contain the word.
-STOP_MAX_WORDS = 6
+# What someone wrote before they were asked anything (while the consent question was pending) is kept
+# under this prompt id, with the prompt worded as reflection.own_words_prompt.
+OWN_WORDS_ID = "own_words"
 
 
 class ActionStartReflection(Action):
@@ -44,7 +45,7 @@ class ActionStartReflection(Action):
         situation = tracker.get_slot("situation_text") if previous_action(tracker) in AFTER_SITUATION else None
         if situation and not dims:
             dims = list(tracker.get_slot("situation_dimensions") or [])[:1]
-        stage = tracker.get_slot("career_stage") or s.people.career_stage(user)
+        stage = career_stage(tracker)
         if not dims and stage == EARLY_CAREER:
             areas, queue = early_career_plan(c, answered)
             dim_id = None
@@ -70,12 +71,22 @@ class ActionStartReflection(Action):
         dispatcher.utter_message(text=intro)
         return [SlotSet("reflection_queue", queue), SlotSet("reflection_dimension", dim_id),
                 SlotSet("reflection_answer", None), SlotSet("reflection_saved", 0.0), SlotSet("consent_given", None),
-                SlotSet("situation_text", situation)]
+                SlotSet("situation_text", situation), SlotSet("pending_text", None)]
 
 
 class ValidateReflectionForm(ConsentValidation, CoachFormValidation):
+    holds_pending = True
+
     def name(self) -> Text:
         return "validate_reflection_form"
+
+    def keep_pending(self, text: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> Dict[Text, Any]:
+        """What the person wrote before the first question, kept now that they have agreed."""
+        store().reflections.add(key(tracker), OWN_WORDS_ID, say("reflection.own_words_prompt"), text,
+                                tracker.get_slot("reflection_dimension"), situation=tracker.get_slot("situation_text"))
+        log.info("event=reflection_saved prompt=%s", OWN_WORDS_ID)
+        dispatcher.utter_message(text=say("reflection.kept_pending"))
+        return {"reflection_saved": float(int(tracker.get_slot("reflection_saved") or 0) + 1)}
 
     async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> List[Text]:
@@ -95,9 +106,6 @@ class ValidateReflectionForm(ConsentValidation, CoachFormValidation):
         text = slot_value if isinstance(slot_value, str) else ""
         if not queue:
             return {"reflection_answer": None}
-        if latest_intent(tracker) == "stop" and len(text.split()) <= STOP_MAX_WORDS:
-            dispatcher.utter_message(text=say("reflection.stopping"))
-            return {"reflection_answer": None, "reflection_queue": []}
         if is_skip(tracker, text) or text.startswith("/"):
             return {"reflection_answer": None, "reflection_queue": queue[1:]}
         cleaned = redact(clean_free_text(text))

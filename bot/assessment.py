@@ -21,6 +21,32 @@ def next_dimension(answered: Sequence[str], prefer: Optional[str] = None) -> Opt
     return None
 
 
+def question_dimension(answered: Sequence[str], first: Optional[str] = None,
+                       revisit: Optional[str] = None) -> Optional[str]:
+    """The dimension the self-assessment asks about now: one the person asked to change
+    (``revisit``), else the next unanswered one (``first`` if they asked to start there)."""
+    if revisit in DIMENSION_IDS:
+        return revisit
+    return next_dimension(answered, first)
+
+
+def describe_partial(content: Content, ratings: Sequence) -> str:
+    """The answers so far of an assessment in progress, in dimension order (``profile.partial_*``)."""
+    say = content.say
+    by_dim = {r.dimension_id: r for r in ratings}
+    parts = []
+    for dim in DIMENSION_IDS:
+        r = by_dim.get(dim)
+        if r is None:
+            continue
+        if r.skipped or not r.level:
+            level = say("profile.partial_skipped")
+        else:
+            level = content.scale.get(r.level).name.lower() if r.level in LEVEL_IDS else content.scale.not_sure.name.lower()
+        parts.append(say("profile.rating", dimension=content.dimension(dim).name, level=level))
+    return ", ".join(parts)
+
+
 def progress(answered: Sequence[str]) -> Tuple[int, int]:
     return len(set(answered) & set(DIMENSION_IDS)), len(DIMENSION_IDS)
 

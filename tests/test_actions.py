@@ -360,13 +360,18 @@ def test_form_activation_with_reset_slots_is_silent_and_stores_nothing(domain, s
     assert engine_rows == 0
 
 
-def test_validate_consent_unclear_explains(domain, store):
+def test_validate_consent_unclear_asks_again_in_other_words(domain, store):
     dispatcher = CollectingDispatcher()
     result = asyncio.run(ValidateAssessmentForm().validate_consent_given(
         "what do you mean", dispatcher, make_tracker(active_loop="assessment_form"), domain))
     assert result == {"consent_given": None}
-    assert "coded version of this conversation's id" in text_of(dispatcher.messages)
+    assert dispatcher.messages == []  # the question is asked again by the ask action, once
     assert store.people.has_consent(user_key(USER)) is False
+    asked = get_content().say("consent_ask_assessment")
+    messages, _ = run(ActionAskConsentGiven(), make_tracker(
+        active_loop="assessment_form", events=[{"event": "bot", "text": asked}]), domain)
+    assert "coded version of this conversation's id" in text_of(messages)
+    assert text_of(messages) != asked
 
 
 # --------------------------------------------------------------------------- the self-assessment
@@ -376,7 +381,8 @@ def test_start_assessment_intro(domain, store):
     messages, events = run(ActionStartAssessment(), make_tracker(text="start the self assessment"), domain)
     assert text_of(messages).startswith("Let's do it. I'll take you through the nine dimensions")
     assert slot_sets(events) == {"assessment_level": None, "assessment_note": None, "assessment_dimension": None,
-                                 "consent_given": None, "assessment_first": None}
+                                 "consent_given": None, "assessment_first": None,
+                                 "assessment_revisit": None}
 
 
 def test_ask_level_creates_assessment_on_the_first_dimension(domain, store):
@@ -574,7 +580,7 @@ def test_finish_assessment_shows_the_profile(domain, store):
     assert store.assessments.open(key) is None
     assert [a.levels for a in store.assessments.completed(key)] == [levels]
     assert slot_sets(events) == {"assessment_level": None, "assessment_note": None, "assessment_dimension": None,
-                                 "consent_given": None}
+                                 "consent_given": None, "assessment_revisit": None}
 
 
 def test_taking_it_again_shows_changes(domain, store):
@@ -645,8 +651,8 @@ def test_show_profile_before_and_after(domain, store):
 
     store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
     messages, _ = run(ActionShowProfile(), make_tracker(text="show my profile"), domain)
-    assert "You haven't completed a self-assessment yet. You also have a self-assessment in progress (1 of 9 " \
-           "answered)." in text_of(messages)
+    assert "You haven't completed a self-assessment yet. Your self-assessment in progress has 1 of 9 answered " \
+           "so far: Inspiring shared purpose: strong." in text_of(messages)
 
     store.assessments.save_rating(key, "leading_with_care", "essential")
     store.assessments.complete(key)
@@ -664,8 +670,8 @@ def test_profiles_are_per_person(domain, store):
     other = consent(store, "someone-else")
     store.assessments.save_rating(other, "holding_to_account", "proficient")
     messages, _ = run(ActionShowProfile(), make_tracker(sender_id="someone-else"), domain)
-    assert "You haven't completed a self-assessment yet. You also have a self-assessment in progress (1 of 9 " \
-           "answered)." in text_of(messages)
+    assert "You haven't completed a self-assessment yet. Your self-assessment in progress has 1 of 9 answered " \
+           "so far: Holding to account: proficient." in text_of(messages)
     assert "Inspiring shared purpose" not in text_of(messages)
 
 
@@ -734,12 +740,15 @@ def test_reflection_skip_pops_without_storing(domain, store):
     assert store.reflections.recent(key) == []
 
 
-def test_reflection_stop_ends_without_storing(domain, store):
+def test_reflection_stop_steps_aside_without_storing(domain, store):
+    """A short "stop" is a command: the form rejects, and the rule for stop pauses it (data/digressions.yml)."""
     key = consent(store)
-    slots, messages, _ = form_turn(ValidateReflectionForm(), domain, _reflection_slots(["receiving_end"]),
-                                   {"reflection_answer": "stop"}, "stop", intent="stop", loop="reflection_form")
-    assert slots["reflection_queue"] == []
-    assert "OK, we'll stop there." in text_of(messages)
+    slots, messages, out = form_turn(ValidateReflectionForm(), domain, _reflection_slots(["receiving_end"]),
+                                     {"reflection_answer": "stop"}, "stop", intent="stop", loop="reflection_form")
+    assert {"event": "action_execution_rejected", "name": "reflection_form", "policy": None, "confidence": None,
+            "timestamp": None} in out
+    assert slots["reflection_answer"] is None and slots["reflection_queue"] == ["receiving_end"]
+    assert messages == []
     assert store.reflections.recent(key) == []
 
 
@@ -1240,3 +1249,279 @@ def test_a_level_asked_about_mid_assessment_is_explained_for_the_dimension_being
     outside, _ = run(ActionExplainLevel(), make_tracker(text="what does proficient mean", intent="ask_level",
                                                         entities=[entity("level", "proficient")]), domain)
     assert text_of(outside).startswith("Proficient: ")  # in general when no assessment is running
+
+
+# --------------------------------------------------------------------------- forms that listen
+
+import yaml  # noqa: E402
+from rasa_sdk.events import FollowupAction  # noqa: E402
+
+from actions.assessment import ActionChangeAnswer  # noqa: E402
+from actions.forms import DIGRESSIONS, is_digression  # noqa: E402
+
+REJECTED = {"reflection_form": {"event": "action_execution_rejected", "name": "reflection_form", "policy": None,
+                                "confidence": None, "timestamp": None},
+            "assessment_form": {"event": "action_execution_rejected", "name": "assessment_form", "policy": None,
+                                "confidence": None, "timestamp": None}}
+
+
+def test_every_digression_has_a_rule_in_both_forms(domain):
+    rules = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "digressions.yml").read_text())["rules"]
+    covered = {(r["condition"][0]["active_loop"], r["steps"][0]["intent"]) for r in rules}
+    for form in ("assessment_form", "reflection_form"):
+        for intent in DIGRESSIONS:
+            assert intent in domain["intents"], intent
+            assert (form, intent) in covered, f"no rule for {intent} during {form}"
+    # ...and the level question never takes a digression as its answer (it is excluded from the mapping).
+    level_mapping = domain["slots"]["assessment_level"]["mappings"][0]
+    assert DIGRESSIONS <= set(level_mapping["not_intent"])
+
+
+@pytest.mark.parametrize("text,intent,confidence,expected", [
+    ("show my reflections", "show_reflections", 0.9, True),
+    ("what's my profile?", "show_profile", 0.8, True),
+    ("stop", "stop", 0.99, True),
+    ("help", "ask_capabilities", 0.7, True),
+    ("/show_profile", "show_profile", 1.0, True),
+    ("could you remind me what the nine dimensions are again before I carry on with this", "list_dimensions", 0.6,
+     True),
+    ("what does proficient actually look like for someone like me who has only been qualified a year?", "ask_level",
+     0.7, True),
+    ("sorry hang on, what does exemplary look like for someone like me on a community team", "ask_level", 0.7, True),
+    # Answers that happen to contain a command's words
+    ("I need to stop taking everything on myself and let the band 6s run the board round", "stop", 0.7, False),
+    ("when I show my team the audit results they go quiet and I end up doing all the talking", "show_reflections",
+     0.55, False),
+    ("my ward manager says my profile on the unit is growing and people come to me for advice now", "show_profile",
+     0.6, False),
+    # Not a command at all, or a guess
+    ("they just ignore me", "describe_situation", 0.9, False),
+    ("profile", "show_profile", 0.3, False),
+])
+def test_what_counts_as_a_digression(text, intent, confidence, expected):
+    tracker = make_tracker(text=text, intent=intent, active_loop="reflection_form")
+    tracker.latest_message["intent"]["confidence"] = confidence
+    assert is_digression(tracker) is expected
+
+
+def test_a_question_inside_the_reflection_is_answered_not_stored(domain, store):
+    key = consent(store)
+    slots, messages, out = form_turn(ValidateReflectionForm(), domain, _reflection_slots(["receiving_end"]),
+                                     {"reflection_answer": "show my reflections"}, "show my reflections",
+                                     intent="show_reflections", loop="reflection_form")
+    assert REJECTED["reflection_form"] in out and messages == []
+    assert slots["reflection_answer"] is None and slots["reflection_queue"] == ["receiving_end"]
+    assert store.reflections.recent(key) == []
+
+
+def test_a_long_answer_containing_stop_is_stored(domain, store):
+    key = consent(store)
+    answer = "I need to stop taking everything on myself and let the band 6s run the board round"
+    slots, _, out = form_turn(ValidateReflectionForm(), domain, _reflection_slots(["receiving_end"]),
+                              {"reflection_answer": answer}, answer, intent="stop", loop="reflection_form")
+    assert REJECTED["reflection_form"] not in out
+    assert [r.answer for r in store.reflections.recent(key)] == [answer]
+    assert slots["reflection_saved"] == 1.0
+
+
+def test_a_question_instead_of_a_note_is_answered_not_stored(domain, store):
+    key = consent(store)
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
+    slots = {"assessment_level": "strong", "requested_slot": "assessment_note"}
+    slots, messages, out = form_turn(ValidateAssessmentForm(), domain, slots,
+                                     {"assessment_note": "what does proficient mean?"}, "what does proficient mean?",
+                                     intent="ask_level", entities=[entity("level", "proficient")])
+    assert REJECTED["assessment_form"] in out and messages == []
+    assert store.assessments.open(key).rating("inspiring_shared_purpose").note is None
+
+
+def _consent_turn(text, intent="describe_situation", slots=None):
+    base = {**_reflection_slots(["receiving_end", "holding_to_account_1"]), "requested_slot": "consent_given",
+            **(slots or {})}
+    value = {"affirm": True, "deny": False}.get(intent, text)
+    return form_turn(ValidateReflectionForm(), domain_dict(), base, {"consent_given": value}, text, intent=intent,
+                     loop="reflection_form")
+
+
+def domain_dict():
+    from conftest import _domain_dict
+    return _domain_dict()
+
+
+def test_text_typed_while_consent_is_pending_is_kept_when_the_person_agrees(domain, store):
+    typed = "Sam keeps turning up late and I have not said anything to him yet because I hate conflict"
+    slots, messages, _ = _consent_turn(typed)
+    assert messages == [] and slots["consent_given"] is None
+    assert slots["pending_text"].endswith("because I hate conflict")
+    assert store.reflections.recent(user_key(USER)) == []  # nothing kept before the answer
+    # The question comes again, in other words, saying what will be kept.
+    asked, _ = run(ActionAskConsentGiven(), make_tracker(slots=slots, active_loop="reflection_form", events=[
+        {"event": "bot", "text": get_content().say("consent_ask_reflection")}]), domain)
+    assert text_of(asked) == get_content().say("consent_ask_pending")
+    slots, messages, _ = _consent_turn("yes", intent="affirm", slots=slots)
+    assert slots["consent_given"] is True and slots["pending_text"] is None and slots["reflection_saved"] == 1.0
+    assert "kept what you wrote first" in text_of(messages)
+    rows = store.reflections.recent(user_key(USER))
+    assert [(r.prompt_id, r.dimension_id) for r in rows] == [("own_words", "holding_to_account")]
+    assert rows[0].answer.endswith("because I hate conflict")
+
+
+def test_text_typed_while_consent_is_pending_is_dropped_when_the_person_declines(domain, store):
+    slots, _, _ = _consent_turn("the handover on our ward is chaos and nobody owns it")
+    slots, _, _ = _consent_turn("no", intent="deny", slots=slots)
+    assert slots["consent_given"] is False and slots["requested_slot"] is None
+    assert store.reflections.recent(user_key(USER)) == []
+    assert store.people.has_consent(user_key(USER)) is False
+    messages, events = run(ActionFinishReflection(), make_tracker(slots=slots), domain)
+    assert "nothing has been saved" in text_of(messages) and slot_sets(events)["pending_text"] is None
+
+
+def test_a_short_reply_to_the_consent_question_is_not_held(domain, store):
+    slots, _, _ = _consent_turn("why?", intent="out_of_scope")
+    assert slots.get("pending_text") is None
+
+
+def test_the_level_question_is_not_sent_twice_in_a_row(domain, store):
+    consent(store)
+    tracker = make_tracker(slots={"requested_slot": "assessment_level"}, active_loop="assessment_form")
+    first, _ = run(ActionAskAssessmentLevel(), tracker, domain)
+    again, _ = run(ActionAskAssessmentLevel(), make_tracker(
+        slots={"requested_slot": "assessment_level"}, active_loop="assessment_form",
+        events=[{"event": "bot", "text": text_of(first)}]), domain)
+    assert text_of(again) != text_of(first)
+    assert text_of(again).startswith("Which of the four feels closest for Inspiring shared purpose")
+    assert payloads(again) == payloads(first)
+    # After a reply that was not a level (the validator's nudge in between): the short form again...
+    slots = {"requested_slot": "assessment_level", "assessment_dimension": "inspiring_shared_purpose"}
+    nudged, _ = run(ActionAskAssessmentLevel(), make_tracker(slots=slots, active_loop="assessment_form", events=[
+        {"event": "bot", "text": text_of(first)}, {"event": "user", "text": "banana"},
+        {"event": "bot", "text": get_content().say("assessment.no_level")}]), domain)
+    assert text_of(nudged).startswith("Which of the four feels closest")
+    # ...but after a question answered in the middle, the whole question, since the levels have scrolled away.
+    resumed, _ = run(ActionAskAssessmentLevel(), make_tracker(slots=slots, active_loop="assessment_form", events=[
+        {"event": "bot", "text": text_of(first)}, {"event": "user", "text": "show my profile"},
+        {"event": "action", "name": "action_show_profile"}, {"event": "bot", "text": "Your profile..."}]), domain)
+    assert text_of(resumed) == text_of(first)
+
+
+# --------------------------------------------------------------------------- more of what people ask
+
+
+def test_compare_two_levels_in_general_and_in_a_dimension(domain, store):
+    c = get_content()
+    messages, _ = run(ActionExplainLevel(), make_tracker(
+        text="what's the difference between strong and essential", intent="ask_level",
+        entities=[entity("level", "strong")]), domain)
+    said = text_of(messages)
+    assert said.startswith(f"Essential: {c.scale.get('essential').summary}")
+    assert f"Strong: {c.scale.get('strong').summary}" in said
+    messages, events = run(ActionExplainLevel(), make_tracker(
+        text="essential vs exemplary for holding to account", intent="ask_level",
+        entities=[entity("level", "essential"), entity("level", "exemplary"),
+                  entity("dimension", "holding to account")]), domain)
+    dim = c.dimension("holding_to_account")
+    said = text_of(messages)
+    assert said.startswith("Essential and Exemplary in Holding to account")
+    assert dim.levels["essential"] in said and dim.levels["exemplary"] in said
+    assert slot_sets(events) == {"dimension": "holding_to_account", "compared_levels": ["essential", "exemplary"]}
+
+
+@pytest.mark.parametrize("action", [ActionExplainDimension, ActionExplainLevel])
+def test_a_comparison_followed_by_a_dimension_compares_there(domain, action):
+    after = [{"event": "action", "name": "action_explain_level"}, {"event": "bot", "text": "Essential: ..."},
+             {"event": "action", "name": "action_listen"}, {"event": "user", "text": "and in engaging the team?"}]
+    tracker = make_tracker(text="and in engaging the team?", intent="ask_dimension", events=after,
+                           slots={"compared_levels": ["essential", "exemplary"]},
+                           entities=[entity("dimension", "engaging the team")])
+    messages, _ = run(action(), tracker, domain)
+    assert text_of(messages).startswith("Essential and Exemplary in Engaging the team")
+    # Any other time, naming a dimension explains it (or its levels) as usual.
+    tracker = make_tracker(text="and in engaging the team?", intent="ask_dimension",
+                           slots={"compared_levels": ["essential", "exemplary"]},
+                           entities=[entity("dimension", "engaging the team")],
+                           events=[{"event": "action", "name": "action_recommend"}, {"event": "user", "text": "x"}])
+    messages, _ = run(action(), tracker, domain)
+    assert "Essential and Exemplary" not in text_of(messages)
+
+
+def test_compare_mid_assessment_uses_the_dimension_being_asked(domain, store):
+    consent(store)
+    messages, _ = run(ActionExplainLevel(), make_tracker(
+        text="difference between proficient and strong here?", intent="ask_level", active_loop="assessment_form"),
+        domain)
+    assert text_of(messages).startswith("Proficient and Strong in Inspiring shared purpose")
+
+
+def test_the_model_in_a_sentence(domain):
+    messages, _ = run(ActionListDimensions(), make_tracker(text="explain the model in a sentence",
+                                                           intent="list_dimensions"), domain)
+    said = text_of(messages)
+    assert said.startswith("In a sentence:") and said.count(".") <= 3 and "1. " not in said
+    full, _ = run(ActionListDimensions(), make_tracker(text="what are the dimensions", intent="list_dimensions"),
+                  domain)
+    assert "1. Inspiring shared purpose" in text_of(full)
+
+
+def test_change_one_answer_after_a_finished_assessment(domain, store):
+    key = consent(store)
+    complete_assessment(domain, store, {d: "proficient" for d in DIMENSION_IDS})
+    messages, events = run(ActionChangeAnswer(), make_tracker(
+        text="change my answer for sharing the vision", intent="change_answer",
+        entities=[entity("dimension", "sharing the vision")]), domain)
+    assert "Let's look at Sharing the vision again. Last time you chose proficient." in text_of(messages)
+    assert FollowupAction("assessment_form") in events
+    slots = {**slot_sets(events), "requested_slot": "assessment_level"}
+    assert slots["assessment_revisit"] == "sharing_the_vision"
+    asked, _ = run(ActionAskAssessmentLevel(), make_tracker(slots=slots, active_loop="assessment_form"), domain)
+    assert text_of(asked).startswith("Changing your answer for Sharing the vision")
+    form = ValidateAssessmentForm()
+    slots, _, _ = form_turn(form, domain, slots, {"assessment_level": "strong"}, "strong", intent="choose_level",
+                            entities=[entity("level", "strong")])
+    assert slots["assessment_revisit"] is None and slots["requested_slot"] == "assessment_note"
+    slots, _, _ = form_turn(form, domain, slots, {"assessment_note": "I led the away day"}, "I led the away day",
+                            intent="inform")
+    assert slots["requested_slot"] is None  # nothing else to ask: the form finishes
+    finished, _ = run(ActionFinishAssessment(), make_tracker(slots=slots), domain)
+    assert "Sharing the vision proficient → strong" in text_of(finished)
+    latest = store.assessments.completed(key, limit=1)[0]
+    assert latest.rating("sharing_the_vision").level == "strong"
+    assert latest.rating("sharing_the_vision").note == "I led the away day"
+    assert latest.rating("engaging_the_team").level == "proficient"
+    assert len(store.assessments.completed(key)) == 2  # the first one is kept as it was
+
+
+def test_change_an_answer_without_naming_one_asks_which(domain, store):
+    key = consent(store)
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
+    messages, events = run(ActionChangeAnswer(), make_tracker(text="can i change one of my answers",
+                                                              intent="change_answer"), domain)
+    assert "Which dimension" in text_of(messages)
+    assert '/change_answer{"dimension":"sharing_the_vision"}' in payloads(messages)
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+def test_change_an_answer_with_nothing_saved(domain, store):
+    messages, events = run(ActionChangeAnswer(), make_tracker(text="change my answer for holding to account",
+                                                              intent="change_answer"), domain)
+    assert "nothing to change" in text_of(messages) and payloads(messages) == ["/start_self_assessment"]
+    assert not any(e.get("event") == "followup" for e in events)
+
+
+def test_profile_shows_an_assessment_in_progress(domain, store):
+    key = consent(store)
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.assessments.save_rating(key, "leading_with_care", None, skipped=True)
+    messages, _ = run(ActionShowProfile(), make_tracker(text="what's my profile so far", intent="show_profile"),
+                      domain)
+    said = text_of(messages)
+    assert "2 of 9 answered so far: Inspiring shared purpose: strong, Leading with care: skipped" in said
+
+
+def test_a_career_stage_the_nlu_could_not_name_is_ignored(domain, store):
+    """The slot holds the raw entity ("new team leader"): learning must still come, not an empty list."""
+    tracker = make_tracker(text="what training is there for a new team leader", intent="ask_recommendation",
+                           slots={"career_stage": "new team leader"},
+                           entities=[entity("career_stage", "new team leader")])
+    messages, _ = run(ActionRecommend(), tracker, domain)
+    said = text_of(messages)
+    assert said.count("• ") == 3, said

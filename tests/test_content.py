@@ -864,3 +864,27 @@ def test_the_action_server_will_not_start_on_a_broken_catalogue(content_copy):
     ok = subprocess.run([sys.executable, "-c", "import actions"], cwd=root, capture_output=True, text=True,
                         env={**env, "COACH_CONTENT_DIR": ""}, timeout=120)
     assert ok.returncode == 0, ok.stderr[-2000:]
+
+
+def test_the_nlg_never_says_the_same_reply_twice_in_a_row():
+    import asyncio
+
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.rasa_ext.nlg import ContentNLG
+
+    nlg = ContentNLG()
+    responses = get_content().responses
+    for name, response in responses.items():
+        assert response.again and response.again != response.text, f"{name} has no other words for a second time"
+        tracker = DialogueStateTracker.from_events("nlg-test", [UserUttered("hi")])
+        first = asyncio.run(nlg.generate(name, tracker, "rest"))
+        assert first["text"] == response.text
+        tracker.update(BotUttered(first["text"]))
+        tracker.update(UserUttered("again"))
+        second = asyncio.run(nlg.generate(name, tracker, "rest"))
+        assert second["text"] == response.again and second.get("buttons") == first.get("buttons")
+        tracker.update(BotUttered(second["text"]))
+        third = asyncio.run(nlg.generate(name, tracker, "rest"))
+        assert third["text"] == response.text

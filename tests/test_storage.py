@@ -140,14 +140,36 @@ def test_start_and_resume(coach, alice):
     assert coach.assessments.open(alice).id == first.id
 
 
-def test_save_rating_replaces_and_keeps_order(coach, alice, db_url):
+def test_save_rating_replaces_and_the_changed_answer_is_the_latest(coach, alice, db_url):
     coach.assessments.start(alice)
     coach.assessments.save_rating(alice, "inspiring_shared_purpose", "strong")
     coach.assessments.save_rating(alice, "leading_with_care", "essential")
     record = coach.assessments.save_rating(alice, "inspiring_shared_purpose", "proficient")
-    assert record.answered == ("inspiring_shared_purpose", "leading_with_care")
+    # A changed answer is the newest one, so the note that follows it belongs to it.
+    assert record.answered == ("leading_with_care", "inspiring_shared_purpose")
+    assert record.last.dimension_id == "inspiring_shared_purpose"
     assert record.rating("inspiring_shared_purpose").level == "proficient"
     assert _scalar(db_url, "select count(*) from coach_ratings") == 2
+
+
+def test_revise_starts_from_the_latest_completed_answers(coach, alice):
+    coach.assessments.save_rating(alice, "inspiring_shared_purpose", "strong")
+    coach.assessments.save_rating(alice, "leading_with_care", None, skipped=True)
+    coach.assessments.save_note(alice, "inspiring_shared_purpose", "I held the line on values")
+    done = coach.assessments.complete(alice)
+    revised = coach.assessments.revise(alice)
+    assert revised.status == "in_progress" and revised.id != done.id
+    assert revised.ratings == done.ratings  # the same answers, notes and skips, in the same order
+    assert coach.assessments.revise(alice).id == revised.id  # the one in progress, not another copy
+    coach.assessments.save_rating(alice, "leading_with_care", "strong")
+    coach.assessments.complete(alice)
+    first, second = coach.assessments.completed(alice)[::-1]
+    assert first.levels == {"inspiring_shared_purpose": "strong"}  # the finished one is left as it was
+    assert second.levels == {"inspiring_shared_purpose": "strong", "leading_with_care": "strong"}
+
+
+def test_revise_with_nothing_completed_opens_an_empty_assessment(coach, alice):
+    assert coach.assessments.revise(alice).ratings == ()
 
 
 def test_save_rating_without_start_opens_an_assessment(coach, alice):

@@ -100,11 +100,13 @@ def read_responses(block: Any) -> Dict[str, Response]:
             raise ContentError(FILE, entry, "a response name starts with utter_ and has only letters, digits and underscores")
         if not isinstance(value, dict):
             raise ContentError(FILE, entry, "must be a mapping with 'text' and optional 'buttons'")
-        unknown = sorted(set(value) - {"text", "buttons"})
+        unknown = sorted(set(value) - {"text", "buttons", "again"})
         if unknown:
-            raise ContentError(FILE, entry, f"unknown field(s) {unknown}; a response has 'text' and 'buttons'")
+            raise ContentError(FILE, entry, f"unknown field(s) {unknown}; a response has 'text', 'buttons' and "
+                                            f"'again' (said instead of the text straight after it)")
         found[name] = Response(text=_text(value.get("text"), f"{entry}.text"),
-                               buttons=_buttons(value.get("buttons"), f"{entry}.buttons"))
+                               buttons=_buttons(value.get("buttons"), f"{entry}.buttons"),
+                               again=_text(value["again"], f"{entry}.again") if "again" in value else None)
     return found
 
 

@@ -224,6 +224,8 @@ class Response:
 
     text: str
     buttons: Tuple[Button, ...] = ()
+    # Said instead of ``text`` when ``text`` was the coach's last message: never the same words twice in a row.
+    again: Optional[str] = None
 
 
 @dataclass(frozen=True)

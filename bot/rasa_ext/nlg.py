@@ -15,12 +15,20 @@ from typing import Any, Dict, Optional, Text
 
 from rasa.core.nlg.generator import NaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.content import get_content
 
 log = logging.getLogger(__name__)
+
+
+def _last_said(tracker: DialogueStateTracker) -> Optional[str]:
+    for event in reversed(tracker.events):
+        if isinstance(event, BotUttered):
+            return event.text
+    return None
 
 
 class ContentNLG(NaturalLanguageGenerator):
@@ -37,7 +45,10 @@ class ContentNLG(NaturalLanguageGenerator):
         if response is None:
             log.error("event=unknown_response name=%s", utter_action)
             return None
-        message: Dict[Text, Any] = {"text": response.text}
+        text = response.text
+        if response.again and _last_said(tracker) == text:  # never the same words twice in a row
+            text = response.again
+        message: Dict[Text, Any] = {"text": text}
         if response.buttons:
             message["buttons"] = [{"title": b.title, "payload": b.payload} for b in response.buttons]
         return message

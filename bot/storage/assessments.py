@@ -133,9 +133,32 @@ class AssessmentRoom(Room):
             existing = next((r for r in a.ratings if r.dimension_id == dimension_id), None)
             if existing is None:
                 a.ratings.append(Rating(dimension_id=dimension_id, level=None if skipped else level, skipped=skipped))
-            else:
+            else:  # a changed answer becomes the latest, so a note that follows belongs to it
                 existing.level, existing.skipped = (None if skipped else level), skipped
+                existing.created_at = utcnow()
             s.flush()
+            return _record(a)
+
+    def revise(self, user_key: str) -> AssessmentRecord:
+        """An assessment to change answers in: the one in progress, or else a new one that starts
+        from the latest completed assessment's answers (so finishing it records what changed)."""
+        with self._tx() as s:
+            person = person_row(s, user_key)
+            a = _open(s, person)
+            if a is not None:
+                return _record(a)
+            latest = s.execute(
+                select(Assessment)
+                .where(Assessment.person_id == person.id, Assessment.status == "completed")
+                .order_by(Assessment.completed_at.desc(), Assessment.id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            a = _open_or_new(s, person)
+            if latest is not None:
+                for r in sorted(latest.ratings, key=lambda r: (r.created_at, r.id)):
+                    a.ratings.append(Rating(dimension_id=r.dimension_id, level=r.level, skipped=r.skipped,
+                                            note=r.note, created_at=r.created_at))
+                s.flush()
             return _record(a)
 
     def save_note(self, user_key: str, dimension_id: str, note: str) -> bool:

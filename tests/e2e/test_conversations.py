@@ -287,3 +287,200 @@ def test_yes_after_a_situation_starts_the_reflection_on_it(coach):
     assert "short reflection" in text
     text = coach.text(coach.say(s, "yeah go on then"))
     assert "the situation you described" in text and "may I keep your answers" in text
+
+
+# --------------------------------------------------------------------------- forms that listen
+
+
+def _reflection_prompt_again(text: str) -> bool:
+    return "receiving end" in text or "?" in text.splitlines()[-1]
+
+
+def test_questions_inside_the_reflection_are_answered_and_never_stored(coach):
+    s = new_sender()
+    coach.say(s, "i'd like to reflect on engaging the team")
+    text = coach.text(coach.say(s, "yes"))
+    prompt = text.splitlines()[-1]
+    for question, expect in [("show my reflections", "haven't saved any reflections"),
+                             ("what's my profile?", "haven't completed a self-assessment"),
+                             ("help", "Here's what I can do"),
+                             ("what does proficient mean", "Proficient")]:
+        text = coach.text(coach.say(s, question))
+        assert expect in text, (question, text[:300])
+        assert text.splitlines()[-1] == prompt, (question, text[-300:])  # the form asks its question again
+    assert coach.reflections(s) == []
+    answer = "I think I need to stop jumping in with the answer at huddles and wait for the HCAs to speak first"
+    coach.say(s, answer)
+    assert [r[2] for r in coach.reflections(s)] == [answer]
+    text = coach.text(coach.say(s, "stop"))
+    assert "Stopping there" in text
+    assert len(coach.reflections(s)) == 1
+
+
+def test_text_typed_while_consent_is_pending_is_kept_if_the_person_agrees(coach):
+    s = new_sender()
+    coach.say(s, "reflect on holding to account")
+    typed = "a senior colleague keeps cutting corners on the controlled drugs checks and I have said nothing"
+    text = coach.text(coach.say(s, typed))
+    assert "May I keep it with your reflection" in text
+    assert coach.reflections(s) == []
+    text = coach.text(coach.say(s, "yes"))
+    assert "kept what you wrote first" in text
+    rows = coach.reflections(s)
+    assert [(r[0], r[2]) for r in rows] == [("own_words", typed)]
+    # The consent question is never sent twice in a row, whatever is typed.
+    s2 = new_sender()
+    first = coach.text(coach.say(s2, "reflect on leading with care"))
+    second = coach.text(coach.say(s2, "hmm"))
+    third = coach.text(coach.say(s2, "what?"))
+    assert first.splitlines()[-1] != second.splitlines()[-1] != third.splitlines()[-1]
+
+
+def test_questions_inside_the_assessment_are_answered_and_it_carries_on(coach):
+    s = new_sender()
+    start_with_consent(coach, s)
+    text = coach.text(coach.say(s, "what's the difference between strong and exemplary here?"))
+    assert "Strong and Exemplary in Inspiring shared purpose" in text
+    assert "1 of 9: Inspiring shared purpose" in text  # and the question again
+    coach.say(s, choose("strong"))
+    text = coach.text(coach.say(s, "show me my profile so far"))
+    assert "1 of 9 answered so far: Inspiring shared purpose: strong" in text
+    assert "What makes you say that?" in text  # back to the note question
+    assert coach.ratings(s)[0][3] is None  # the question was not kept as a note
+    asked = coach.text(coach.say(s, "I stood up for the team at the governance meeting"))
+    assert coach.ratings(s)[0][3] == "I stood up for the team at the governance meeting"
+    assert "2 of 9: Leading with care" in asked  # the whole question, levels and all
+    for _ in range(2):  # not a level: a nudge and the short form of the question, not all of it again
+        text = coach.text(coach.say(s, "banana"))
+        assert "didn't catch a level" in text and "Which of the four feels closest for Leading with care" in text
+        assert "2 of 9" not in text
+
+
+def test_change_one_answer_start_again_and_the_model_in_a_sentence(coach):
+    s = new_sender()
+    start_with_consent(coach, s)
+    coach.say(s, choose("strong"))
+    coach.say(s, "skip")
+    for _ in range(8):
+        coach.say(s, "/skip")
+    assert coach.assessments(s)[-1][1] == "completed"
+    text = coach.text(coach.say(s, "I want to change my answer for inspiring shared purpose"))
+    assert "Let's look at Inspiring shared purpose again. Last time you chose strong." in text
+    assert "Changing your answer for Inspiring shared purpose" in text
+    coach.say(s, choose("exemplary"))
+    text = coach.text(coach.say(s, "skip"))
+    assert "Inspiring shared purpose strong → exemplary" in text
+    assert [a[1] for a in coach.assessments(s)] == ["completed", "completed"]
+
+    text = coach.text(coach.say(s, "start my self assessment again from scratch"))
+    assert "1 of 9: Inspiring shared purpose" in text
+    text = coach.text(coach.say(s, "stop"))
+    text = coach.text(coach.say(new_sender(), "explain the model in a sentence"))
+    assert text.startswith("In a sentence:")
+
+
+# --------------------------------------------------------------------------- never silent
+
+OUTSIDE = [
+    "hi", "hello?", "morning", "/restart", "/not_a_real_intent", "/greet", "/affirm", "/", "//", "?", "...", "ok",
+    "k", "yes", "no", "maybe", "thanks", "cheers x", "bye", "👍", "🙂🙂", "asdfgh", "12345", "NHS", "HLM", "band 5",
+    "<b>bold</b>", "<script>alert(1)</script>", "'; DROP TABLE coach_people; --", "null", "None", "{}", "[]",
+    "what is this", "who made you", "are you a real person", "are you chatgpt", "what can you do", "help",
+    "tell me a joke", "what's the weather like", "who won the football", "can you book my annual leave",
+    "how do i do my e-learning", "where is the canteen", "my rota is a mess", "the new rota is murdering me lol",
+    "people find me a bit blunt", "my team wont listen to me in huddles", "a complaint came in about me",
+    "i got told off by matron", "two of my nurses aren't speaking to each other", "the ward feels toxic",
+    "i've been told to delegate more", "how do i give feedback to someone who is always late",
+    "im a student nurse on my first placement", "i'm a porter", "i'm a gp partner", "i manage a care home",
+    "what courses are there", "anything on coaching?", "anything on digital?", "what is the mary seacole programme",
+    "which programme suits an aspiring leader", "what is the rosalind franklin programme", "edward jenner",
+    "what are the nine dimensions", "what is holding to account", "tell me about the one about vision",
+    "what does strong mean", "difference between essential and strong", "explain the scale",
+    "explain the model in a sentence", "what's a 360", "find me a facilitator", "show my profile",
+    "show my reflections", "change my answer for sharing the vision", "i'm stressed about the inspection",
+    "just been promoted and feel out of my depth", "tired after four nights but otherwise fine",
+    "kill off the old handover process", "dying to get home", "shoot me a question", "my manager bullies me",
+    "i feel undervalued", "nobody says thank you on our ward", "I can't cope any more", "skip", "stop", "next",
+    "start again", "carry on", "what now?", "menu", "go back", "undo", "lol", "hahaha", "sorry", "what?",
+    "I don't understand", "that's not what I asked", "you're useless", "you're great", "thank you so much",
+    "can I talk to a human", "is this confidential", "who can see what I write", "delete my data",
+    "x" * 500, "word " * 300, "ÄÖÜ ßñ ç", "中文", "مرحبا", "   ", "\t", "a\nb\nc",
+]
+
+IN_ASSESSMENT = [
+    "strong", "I'd say proficient", "not sure", "skip", "exemplary on a good day", "what does essential mean",
+    "show my profile", "show my reflections", "help", "what?", "banana", "banana", "🤷", "/choose_level", "/skip",
+    "/not_a_real_intent", "difference between strong and exemplary", "list the dimensions", "tell me about this one",
+    "why do you ask", "I'm exhausted", "thanks", "hello", "what courses are there", "anything on coaching",
+    "change my answer for inspiring shared purpose", "proficient", "my team would say I'm strong at this", "skip",
+    "essential", "I stood up for my team at the governance meeting", "explain the scale", "what is a 360",
+    "who are you", "a", "!!!", "strong", "none of your business", "skip", "proficient", "skip", "stop",
+]
+
+IN_REFLECTION = [
+    "hmm", "what?", "what will you keep", "the handover on our ward is chaos and nobody owns it", "yes",
+    "show my reflections", "what's my profile?", "help", "what does proficient mean", "they'd say I'm direct",
+    "skip", "I want to stop being the one who fixes everything and let the team own it", "hello", "thanks",
+    "🤷", "/not_a_real_intent", "banana", "banana", "list the dimensions", "anything on conflict?",
+    "I'm so tired of it all", "I keep going over it in my head", "the porters feel blamed", "dunno", "pass",
+    "no", "yes", "stop",
+]
+
+AFTER_SITUATION = [
+    "our matron never backs us up when families complain", "maybe i haven't asked her directly", "yes",
+    "stop", "my team wont listen in huddles", "no", "what does engaging the team look like at each level",
+    "a colleague is always late", "learning for that", "thanks", "one of the doctors shouts at the nurses",
+    "what?", "i don't know", "bye",
+]
+
+MORE = [
+    "good afternoon coach", "hiya", "yo", "u there?", "what r u", "how does this work", "where do i start",
+    "i've got 5 mins", "im on my break", "im a healthcare assistant on nights", "i'm a new band 7",
+    "i'm a consultant", "i work in estates", "i'm in the ambulance service", "i'm a district nurse",
+    "i work on reception at a gp surgery", "i'm a social worker", "i'm a physio", "im an f1",
+    "my deputy undermines me in front of the team", "we've had three serious incidents this month",
+    "nobody reads the emails I send", "how do i get buy in for a new rota", "how do i run a good huddle",
+    "the audit results are bad and i have to present them", "staff morale is rock bottom",
+    "I don't know how to say no to my manager", "i'm covering two wards tonight",
+    "our team has no shared goals", "I've been asked to lead a QI project", "the trust is merging services",
+    "how do i motivate agency staff", "i want to be a better leader", "i want a promotion",
+    "what should i work on", "what am i bad at", "what am i good at", "recommend something short",
+    "anything free?", "is there anything online", "anything for new managers", "anything on inclusion",
+    "anything about finance", "what's the edward jenner programme", "tell me about the nye bevan programme",
+    "what is compassionate leadership", "what's the point of this", "this is boring", "can you speed up",
+    "repeat that", "say that again", "what did you say", "I didn't get that", "one more time",
+    "how long does the assessment take", "can i do it later", "will my manager see this",
+    "how do i delete my answers", "goodnight", "see ya", "ta", "nice one",
+]
+
+AFTER_SIGNPOST = ["I want to end my life", "no", "thanks", "i'm ok now", "ok", "what can you do", "bye"]
+
+
+def test_every_message_gets_a_reply_in_every_state(coach):
+    """More than 300 messages, in and out of every flow: each gets at least one reply, never a server
+    error, and the coach never sends the same message twice in a row."""
+    conversations = [("outside", OUTSIDE), ("more", MORE)]
+    conversations.append(("assessment", ["start the self assessment", "yes"] + IN_ASSESSMENT))
+    conversations.append(("consent pending", ["start the self assessment", "hmm", "what?", "what do you keep",
+                                              "show my profile", "stop"]))
+    conversations.append(("reflection", ["reflect on leading with care"] + IN_REFLECTION))
+    conversations.append(("early career reflection", ["im a student nurse", "i'd like to reflect"] + IN_REFLECTION))
+    conversations.append(("situation", AFTER_SITUATION))
+    conversations.append(("signposting", AFTER_SIGNPOST))
+    conversations.append(("restart mid-form", ["start the self assessment", "yes", "/restart", "strong",
+                                               "show my profile", "reflect on holding to account", "/restart", "hi"]))
+    sent = 0
+    for name, messages in conversations:
+        s = new_sender()
+        last = None
+        for message in messages:
+            r = coach.send_raw(s, message)
+            assert r.status_code == 200, (name, message, r.status_code, r.text[:300])
+            replies = r.json()
+            texts = [m.get("text") for m in replies if m.get("text")]
+            assert texts, f"{name}: no reply to {message!r}"
+            for t in texts:
+                assert t != last, f"{name}: the same message twice in a row after {message!r}: {t[:200]}"
+                last = t
+            sent += 1
+    assert sent >= 300, sent
