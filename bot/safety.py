@@ -1240,6 +1240,25 @@ def screen(text: Optional[str]) -> Assessment:
     return Assessment(NONE)
 
 
+# The words the crisis rules are written around, with their denials, figures of speech and clinical
+# uses. When a message uses one of them and the rules still find no risk to life, the rules have
+# judged it ("I'm not suicidal, I just want help delegating", "I could kill for a coffee"), and a
+# model's guess of crisis does not overrule them; the model's guess stands for phrasings outside
+# this vocabulary, the euphemisms no rule names (docs/clinical-safety.md, H18).
+_RULES_VOCABULARY = re.compile(
+    r"suicid|self[ -]?harm|harm(?:ing)? (?:myself|me)|\bkill|\bdie\b|\bdied\b|\bdying\b|\bdead\b|\bdeath\b|"
+    r"hopeless|\bcut(?:s|ting)?\b|overdos|\bod\b|\bjump|disappear|\bend (?:it|my|me|things)\b|\bedge\b|"
+    r"\bbe (?:here|around)\b|\bpoint\b|will to live|\bcrisis\b|\bsafe\b|bull(?:y|ied|ying)|depress|drown|"
+    r"\bshoot|\bhang|\bdriv(?:e|es|ing)\b")
+
+
+def rules_have_judged(text: Optional[str]) -> bool:
+    """The message uses the vocabulary the crisis rules are written for, so their verdict stands."""
+    if not text or text.lstrip().startswith("/"):
+        return False
+    return bool(_RULES_VOCABULARY.search(_prepare(text)))
+
+
 def assess(text: Optional[str]) -> Tier:
     """CRISIS, WELLBEING or NONE for one message (see the module docstring for how)."""
     return screen(text).tier

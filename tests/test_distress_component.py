@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -84,3 +85,26 @@ def test_an_unsure_model_crisis_guess_on_an_ordinary_message_is_not_a_crisis():
                                  {"name": "describe_situation", "confidence": 0.3}])
     [msg] = detector.process([msg])
     assert msg.get(INTENT)["name"] == "describe_situation"
+
+
+@pytest.mark.parametrize("text", [
+    "I'm not suicidal, I just want help delegating",
+    "I could kill for a coffee",
+    "I'm dying of boredom in these meetings",
+    "i wish i could disappear for a week to the beach",
+])
+def test_a_confident_model_crisis_guess_does_not_overrule_the_rules_on_their_own_words(text):
+    """The rules were written around these words and found no risk to life: their verdict stands."""
+    detector = DistressDetector(DistressDetector.get_default_config())
+    msg = _message(text, "express_distress", 0.9)
+    msg.set(INTENT_RANKING_KEY, [{"name": "express_distress", "confidence": 0.9},
+                                 {"name": "describe_situation", "confidence": 0.05}])
+    [msg] = detector.process([msg])
+    assert msg.get(INTENT)["name"] == "describe_situation"
+
+
+def test_a_confident_model_crisis_guess_outside_the_rules_words_is_kept():
+    detector = DistressDetector(DistressDetector.get_default_config())
+    [msg] = detector.process([_message("im not going to make it to my next shift, i dont want to", "express_distress",
+                                       0.8)])
+    assert msg.get(INTENT)["name"] == "express_distress"

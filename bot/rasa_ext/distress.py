@@ -16,8 +16,11 @@ every message with the rules in :mod:`bot.safety`:
   confident (``model_crisis_confidence``): a crisis phrasing the rules do not
   know must still be answered as a crisis, but an unsure guess on an ordinary
   message ("I'm worried about upsetting the senior staff") must not send
-  someone to 999. Below it, the model's next intent is used
-  (docs/clinical-safety.md).
+  someone to 999. Below it, the model's next intent is used. Nor is it kept when
+  the message uses the words the rules are written around and they found no risk
+  ("I'm not suicidal, I just want help delegating", "I could kill for a coffee"):
+  the rules judged those words; the model is there for phrasings outside them
+  (docs/clinical-safety.md, H18).
 
 Every message also carries a ``wellbeing`` entry (tier, topics, whether the
 speak-up routes apply) for the actions; never the rules' view of the text.
@@ -35,7 +38,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.safety import CRISIS, WELLBEING, screen
+from bot.safety import CRISIS, WELLBEING, rules_have_judged, screen
 
 OUTPUT = "wellbeing"
 CRISIS_INTENT = "express_distress"
@@ -88,7 +91,8 @@ class DistressDetector(GraphComponent):
                 self._force(message, self.crisis_intent)
             elif result.tier is WELLBEING and guessed.get("name") in UNPLACED:
                 self._force(message, self.wellbeing_intent)
-            elif guessed.get("name") == self.crisis_intent and guessed.get("confidence", 0) < self.model_crisis_confidence:
+            elif guessed.get("name") == self.crisis_intent and (
+                    guessed.get("confidence", 0) < self.model_crisis_confidence or rules_have_judged(text)):
                 self._demote(message)
             message.set(OUTPUT, {"tier": result.tier.value, "topics": list(result.topics),
                                  "speak_up": result.speak_up}, add_to_output=True)
