@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
 # Everything the trained model depends on: retrain only when one of these changes.
-TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/rasa_ext/distress.py bot/rasa_ext/intent_classifier.py bot/safety.py bot/text.py bot/situations.py bot/rasa_ext/situations.py bot/rasa_ext/sklearn_io.py
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/rasa_ext/distress.py bot/rasa_ext/unplaced.py bot/rasa_ext/intent_classifier.py bot/safety.py bot/text.py bot/situations.py bot/rasa_ext/situations.py bot/rasa_ext/sklearn_io.py
 
 .PHONY: help setup train run shell test test-unit test-rasa test-e2e validate bench clean
 
