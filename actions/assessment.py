@@ -25,7 +25,7 @@ from actions.common import (answered_since_reply, button, career_stage, content,
 from actions.consent import ConsentValidation, declined
 from actions.forms import CoachFormValidation
 from bot.assessment import describe_partial, describe_profile, next_dimension, progress, question_dimension
-from bot.content import LEVEL_IDS, NOT_SURE
+from bot.content import DIMENSION_IDS, LEVEL_IDS, NOT_SURE
 from bot.recommend import format_recommendation, recommend
 from bot.safety import clean_free_text, redact
 from bot.storage import AssessmentRecord
@@ -307,6 +307,21 @@ class ActionShowProfile(Action):
         return []
 
 
+_NUMBER = re.compile(r"\b(?:number|no\.?|question|#)\s*([1-9])\b")
+_PREVIOUS = re.compile(r"\b(?:go back|last one|previous|the one before|that one|my last answer)\b")
+
+
+def _pointed_at(text: str, current: Optional[AssessmentRecord]) -> List[str]:
+    """A dimension named by its place ("redo number 3") or as the one just answered ("go back one")."""
+    folded = text.lower()
+    number = _NUMBER.search(folded)
+    if number:
+        return [DIMENSION_IDS[int(number.group(1)) - 1]]
+    if current and current.last and _PREVIOUS.search(folded):
+        return [current.last.dimension_id]
+    return []
+
+
 class ActionChangeAnswer(Action):
     """"Change my answer for sharing the vision": ask that one dimension again.
 
@@ -330,7 +345,7 @@ class ActionChangeAnswer(Action):
             dispatcher.utter_message(text=say("assessment.change_nothing"),
                                      buttons=[button(say("button.start_assessment"), "start_self_assessment")])
             return events
-        named = resolve_dimensions(tracker)
+        named = resolve_dimensions(tracker) or _pointed_at(latest_text(tracker), current)
         if not named:
             dispatcher.utter_message(text=say("assessment.change_which"),
                                      buttons=[button(d.name, "change_answer", dimension=d.id) for d in c.dimensions])

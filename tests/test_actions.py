@@ -1525,3 +1525,13 @@ def test_a_career_stage_the_nlu_could_not_name_is_ignored(domain, store):
     messages, _ = run(ActionRecommend(), tracker, domain)
     said = text_of(messages)
     assert said.count("• ") == 3, said
+
+
+@pytest.mark.parametrize("text,expected", [("redo number 3", "evaluating_information"),
+                                           ("go back one, i want to change it", "leading_with_care")])
+def test_change_an_answer_by_its_place(domain, store, text, expected):
+    key = consent(store)
+    store.assessments.save_rating(key, "inspiring_shared_purpose", "strong")
+    store.assessments.save_rating(key, "leading_with_care", "essential")
+    _, events = run(ActionChangeAnswer(), make_tracker(text=text, intent="change_answer"), domain)
+    assert slot_sets(events)["assessment_revisit"] == expected
