@@ -1240,23 +1240,37 @@ def screen(text: Optional[str]) -> Assessment:
     return Assessment(NONE)
 
 
-# The words the crisis rules are written around, with their denials, figures of speech and clinical
-# uses. When a message uses one of them and the rules still find no risk to life, the rules have
-# judged it ("I'm not suicidal, I just want help delegating", "I could kill for a coffee"), and a
-# model's guess of crisis does not overrule them; the model's guess stands for phrasings outside
-# this vocabulary, the euphemisms no rule names (docs/clinical-safety.md, H18).
-_RULES_VOCABULARY = re.compile(
-    r"suicid|self[ -]?harm|harm(?:ing)? (?:myself|me)|\bkill|\bdie\b|\bdied\b|\bdying\b|\bdead\b|\bdeath\b|"
-    r"hopeless|\bcut(?:s|ting)?\b|overdos|\bod\b|\bjump|disappear|\bend (?:it|my|me|things)\b|\bedge\b|"
-    r"\bbe (?:here|around)\b|\bpoint\b|will to live|\bcrisis\b|\bsafe\b|bull(?:y|ied|ying)|depress|drown|"
-    r"\bshoot|\bhang|\bdriv(?:e|es|ing)\b")
+# What the crisis rules have judged and set aside: an explicit denial of risk ("I'm not suicidal, I
+# just want help delegating", "no thoughts of harming myself") and the everyday figures of speech
+# built on the same words ("I could kill for a coffee", "dying of boredom", "on the edge of my seat",
+# "I won't be here next week, I'm on a course"). On these a model's guess of crisis does not overrule
+# the rules. Anywhere else a confident model guess still gets the crisis reply, even on words the
+# rules know: a missed crisis costs more than a crisis reply to an ordinary message
+# (docs/clinical-safety.md, H18).
+_DENIED_RISK = (
+    r"\b(?:not|never|no|nothing|isnt|isn't|aren't|arent|am not|i'm not|im not)\b(?: \w+){0,3} "
+    r"(?:suicidal|suicide|self harm(?:ing)?|harm(?:ing)? myself|hurt(?:ing)? myself|in crisis|depressed|"
+    r"being bullied|in a dark place|thoughts of (?:harming|hurting|killing) myself)")
+_FIGURES = (
+    r"\b(?:kill|killing|murder|die|dying) (?:for|of|to)\b|\bkilling it\b|\bkilled it\b|could (?:kill|murder)\b|"
+    r"\bdie of boredom|\bdying of boredom|\bedge of my seat\b|\bdriv(?:e|es|ing) me (?:mad|crazy|up the wall|nuts|round the bend)|"
+    r"\bdisappear for (?:a|the) (?:week|day|weekend|bit|while|month)|\bjump(?:ing)? (?:at|on|ship)\b|\bjumping in to\b|"
+    r"\bcut (?:myself|me) some slack\b|\bhopeless at\b|\bno point in (?:anything|something|it) (?:fancy|complicated|big)|"
+    r"\b(?:won't|will not|not going to|not planning to) be (?:here|around|in) (?:next|on|after|this|until|till)\b"
+    r"[^.!?]*\b(?:course|leave|holiday|day off|days off|training|conference|study day|wrap up|finish)\b|"
+    r"lost the will to live (?:in|during|at|with) (?:this|that|the) (?:meeting|training|session|call|audit|lecture)")
+_RULES_JUDGED = re.compile(f"(?:{_DENIED_RISK})|(?:{_FIGURES})")
+# "I'm not suicidal, but ...": what follows a denial is not judged by it.
+_BUT = re.compile(r"\b(?:but|though|although|except|yet|however)\b")
 
 
 def rules_have_judged(text: Optional[str]) -> bool:
-    """The message uses the vocabulary the crisis rules are written for, so their verdict stands."""
+    """The message denies risk, or uses the words the rules know as a figure of speech: their verdict stands."""
     if not text or text.lstrip().startswith("/"):
         return False
-    return bool(_RULES_VOCABULARY.search(_prepare(text)))
+    t = _prepare(text)
+    m = _RULES_JUDGED.search(t)
+    return bool(m) and not _BUT.search(t, m.end())
 
 
 def assess(text: Optional[str]) -> Tier:

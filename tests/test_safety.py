@@ -816,3 +816,20 @@ def test_clean_free_text_caps_length():
 def test_clean_free_text_empty():
     assert clean_free_text("") == ""
     assert clean_free_text(None) == ""  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text,judged", [
+    ("I'm not suicidal, I just want help delegating", True),
+    ("no thoughts of self harm, just want a chat about my appraisal", True),
+    ("I could kill for a coffee", True),
+    ("I won't be here next week, I'm on a course", True),
+    # what follows a denial is not judged by it; and risk in the words the rules know stays the model's too
+    ("I'm not suicidal but I don't want to be here anymore", False),
+    ("this is my last shift, i won't be here tomorrow", False),
+    ("I want to jump in front of a train", False),
+    ("i keep thinking everyone would be better off if i was dead", False),
+])
+def test_what_the_rules_have_judged(text, judged):
+    """Where a model's guess of crisis may not overrule the rules (docs/clinical-safety.md, H18)."""
+    from bot.safety import rules_have_judged
+    assert rules_have_judged(text) is judged

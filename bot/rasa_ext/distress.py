@@ -43,6 +43,7 @@ from bot.safety import CRISIS, WELLBEING, rules_have_judged, screen
 OUTPUT = "wellbeing"
 CRISIS_INTENT = "express_distress"
 WELLBEING_INTENT = "express_wellbeing"
+FALLBACK_INTENT = "nlu_fallback"
 # Intents that mean "the model could not place this": a wellbeing message there is answered as one.
 UNPLACED = {None, "out_of_scope", "nlu_fallback", CRISIS_INTENT}
 
@@ -51,12 +52,15 @@ UNPLACED = {None, "out_of_scope", "nlu_fallback", CRISIS_INTENT}
 class DistressDetector(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"intent": CRISIS_INTENT, "wellbeing_intent": WELLBEING_INTENT, "model_crisis_confidence": 0.6}
+        return {"intent": CRISIS_INTENT, "wellbeing_intent": WELLBEING_INTENT, "model_crisis_confidence": 0.6,
+                "demoted_floor": 0.4}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.crisis_intent = config.get("intent", CRISIS_INTENT)
         self.wellbeing_intent = config.get("wellbeing_intent", WELLBEING_INTENT)
         self.model_crisis_confidence = float(config.get("model_crisis_confidence", 0.6))
+        # The FallbackClassifier's threshold in config.yml: a demoted guess below it is no better than a fallback.
+        self.demoted_floor = float(config.get("demoted_floor", 0.4))
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -74,11 +78,17 @@ class DistressDetector(GraphComponent):
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def _demote(self, message: Message) -> None:
-        """An unsure model guess of crisis that the rules do not back: the model's next intent instead."""
+        """A model guess of crisis the rules do not back: the model's next intent instead, or the fallback
+        when that one is a long shot (after which a work message can still be heard as a situation)."""
         ranking = [r for r in (message.get(INTENT_RANKING_KEY) or []) if r.get("name") != self.crisis_intent]
-        if ranking:
-            message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+        if not ranking:
+            return
+        intent = ranking[0]
+        if float(intent.get("confidence") or 0) < self.demoted_floor:
+            intent = {"name": FALLBACK_INTENT, "confidence": self.demoted_floor}
+            ranking = [intent] + [r for r in ranking if r.get("name") != FALLBACK_INTENT]
+        message.set(INTENT, intent, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
