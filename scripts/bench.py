@@ -83,6 +83,46 @@ def cross_validate(folds: int) -> dict:
     return result
 
 
+def intents(folds: int) -> dict:
+    """The coach's intent classifier alone (tf-idf + logistic regression, then the fallback thresholds of
+    config.yml), in stratified k-fold cross-validation: minutes, where the full pipeline's takes an hour."""
+    import numpy as np
+    import yaml
+    from rasa.shared.importers.importer import TrainingDataImporter
+    from sklearn.metrics import classification_report
+    from sklearn.model_selection import StratifiedKFold
+
+    from bot.rasa_ext.intent_classifier import TfidfIntentClassifier, normalise
+
+    data = TrainingDataImporter.load_from_dict(training_data_paths=[str(ROOT / "data")],
+                                               domain_path=str(ROOT / "domain.yml")).get_nlu_data()
+    examples = [(normalise(e.get("text")), e.get("intent")) for e in data.intent_examples if e.get("text")]
+    texts = np.array([t for t, _ in examples], dtype=object)
+    labels = np.array([i for _, i in examples])
+    fallback = next(c for c in yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+                    if c["name"] == "FallbackClassifier")
+    log(f"intents: {folds}-fold cross-validation of the intent classifier on {len(examples)} examples...")
+    started = time.time()
+    predicted = np.empty(len(labels), dtype=object)
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=42).split(texts, labels):
+        model = TfidfIntentClassifier({}, None, None)._new_model().fit(list(texts[train]), labels[train])
+        probs = model.predict_proba(list(texts[test]))
+        order = np.argsort(-probs, axis=1)
+        for row, i in enumerate(test):
+            top, second = probs[row, order[row, 0]], probs[row, order[row, 1]]
+            below = top < fallback["threshold"] or top - second < fallback["ambiguity_threshold"]
+            predicted[i] = "nlu_fallback" if below else model.classes_[order[row, 0]]
+    report = classification_report(labels, predicted.astype(str), output_dict=True, zero_division=0)
+    per_intent = {k: v for k, v in report.items() if k in set(labels)}
+    result = {"folds": folds, "examples": len(examples), "intents": len(per_intent),
+              "seconds": round(time.time() - started), "accuracy": round(report["accuracy"], 4),
+              "fallback": round(float(np.mean(predicted == "nlu_fallback")), 4),
+              "macro": {k: round(v, 4) for k, v in report["macro avg"].items()}, "per_intent": per_intent}
+    log(f"intents: macro F1 {result['macro']['f1-score']:.3f}, accuracy {result['accuracy']:.3f}, "
+        f"fallback {result['fallback']:.3f}")
+    return result
+
+
 def percentile(values, q):
     values = sorted(values)
     if not values:
@@ -99,10 +139,16 @@ def situations(folds: int) -> dict:
     examples = load_examples()
     log(f"situations: {folds}-fold cross-validation on {len(examples)} labelled situations...")
     cv = cv_situations(examples, folds=folds)
-    heldout = evaluate(SituationModel().fit(examples), load_heldout(HELDOUT / "situations.yml"))
+    model = SituationModel().fit(examples)
+    heldout = evaluate(model, load_heldout(HELDOUT / "situations.yml"))
+    dev = evaluate(model, load_heldout(ROOT / "tests" / "situations_dev.yml"))
     log(f"situations: CV top-1 {cv['top1']:.3f} top-2 {cv['top2']:.3f}; "
         f"held-out top-1 {heldout['top1']:.3f} top-2 {heldout['top2']:.3f}")
-    return {"cross_validation": cv, "heldout": heldout}
+    return {"cross_validation": cv, "dev": dev, "heldout": heldout}
+
+
+# Replies that answer nothing in particular: "didn't quite follow" and "outside what I can help with".
+CATCH_ALL = {"nlu_fallback", "out_of_scope"}
 
 
 def heldout_through_the_model() -> dict:
@@ -129,6 +175,7 @@ def heldout_through_the_model() -> dict:
     parsed = asyncio.run(parse_all([e.text for e in situation_set]))
     heard = sum(p["intent"]["name"] == "describe_situation" for p in parsed)
     fallback = sum(p["intent"]["name"] == "nlu_fallback" for p in parsed)
+    caught = sum(p["intent"]["name"] in CATCH_ALL for p in parsed)
     top2 = sum(hits([r["dimension"] for r in (p.get("situation") or {}).get("ranking", [])], e.dimensions, 2)
                for p, e in zip(parsed, situation_set))
     other = {}
@@ -138,15 +185,18 @@ def heldout_through_the_model() -> dict:
             other[name] = other.get(name, 0) + 1
     n = len(situation_set)
     result = {"situations": {"examples": n, "heard_as_situation": round(heard / n, 4),
-                             "fallback": round(fallback / n, 4), "top2": round(top2 / n, 4),
+                             "fallback": round(fallback / n, 4), "catch_all": round(caught / n, 4),
+                             "top2": round(top2 / n, 4),
                              "other_intents": dict(sorted(other.items(), key=lambda kv: -kv[1]))}}
     tier_result = {}
     for tier, texts in tiers.items():
         got = asyncio.run(parse_all(texts))
         crisis = sum(g["intent"]["name"] == "express_distress" for g in got)
         support = sum(g["intent"]["name"] == "express_wellbeing" for g in got)
+        caught = sum(g["intent"]["name"] in CATCH_ALL for g in got)
         tier_result[tier] = {"messages": len(texts), "crisis_reply": round(crisis / len(texts), 4),
-                             "wellbeing_reply": round(support / len(texts), 4)}
+                             "wellbeing_reply": round(support / len(texts), 4),
+                             "catch_all": round(caught / len(texts), 4)}
     result["safety_tiers"] = tier_result
     log(f"held-out: {heard}/{n} situations heard as situations, {fallback} fallbacks; crisis reply rate "
         + ", ".join(f"{t} {v['crisis_reply']:.3f}" for t, v in tier_result.items()))
@@ -250,6 +300,17 @@ def write_markdown(report: dict) -> str:
             lines.append(f"| {name} | {v.get('precision', 0):.3f} | {v.get('recall', 0):.3f} | "
                          f"{v.get('f1-score', 0):.3f} | {int(v.get('support', 0))} |")
         lines.append("")
+    ic = report.get("intents")
+    if ic:
+        lines += [f"## Intents: the coach's classifier alone ({ic['folds']}-fold, stratified, {ic['seconds']} s)", "",
+                  f"{ic['examples']} examples, {ic['intents']} intents; the fallback thresholds of config.yml "
+                  f"apply and a fallback counts as an error. Macro F1 **{ic['macro']['f1-score']:.3f}**, "
+                  f"accuracy {ic['accuracy']:.3f}, sent to the fallback {ic['fallback']:.3f}.", "",
+                  "| intent | precision | recall | F1 | examples |", "|---|---|---|---|---|"]
+        for name, v in sorted(ic["per_intent"].items(), key=lambda kv: kv[1]["f1-score"]):
+            lines.append(f"| {name} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1-score']:.3f} | "
+                         f"{int(v['support'])} |")
+        lines.append("")
     sit = report.get("situations")
     if sit:
         cv, ho = sit["cross_validation"], sit["heldout"]
@@ -258,6 +319,8 @@ def write_markdown(report: dict) -> str:
                   "| set | situations | top-1 | top-2 |", "|---|---|---|---|",
                   f"| {cv['folds']}-fold cross-validation (training data) | {cv['examples']} | {cv['top1']:.3f} | "
                   f"{cv['top2']:.3f} |",
+                  *([f"| development set, tuned on (tests/situations_dev.yml) | {sit['dev']['examples']} | "
+                     f"{sit['dev']['top1']:.3f} | {sit['dev']['top2']:.3f} |"] if sit.get("dev") else []),
                   f"| frozen held-out set (tests/heldout/situations.yml) | {ho['examples']} | {ho['top1']:.3f} | "
                   f"{ho['top2']:.3f} |", "",
                   "Held-out confusion (rows: labelled first dimension; columns: predicted first):", ""]
@@ -272,12 +335,14 @@ def write_markdown(report: dict) -> str:
         s = held["situations"]
         lines += ["## Held-out sets through the trained model", "",
                   f"- situations ({s['examples']}): heard as a situation {s['heard_as_situation']:.3f}, "
-                  f"fallback {s['fallback']:.3f}, top-2 dimensions {s['top2']:.3f}; other intents: "
+                  f"fallback {s['fallback']:.3f}, fallback or out of scope {s.get('catch_all', 0):.3f}, "
+                  f"top-2 dimensions {s['top2']:.3f}; other intents: "
                   + ", ".join(f"{k} {v}" for k, v in s["other_intents"].items()), ""]
-        lines += ["| safety tier | messages | crisis reply (999 ...) | wellbeing reply (staff support) |",
-                  "|---|---|---|---|"]
+        lines += ["| safety tier | messages | crisis reply (999 ...) | wellbeing reply (staff support) | "
+                  "fallback or out of scope |", "|---|---|---|---|---|"]
         for tier, v in held["safety_tiers"].items():
-            lines.append(f"| {tier} | {v['messages']} | {v['crisis_reply']:.3f} | {v.get('wellbeing_reply', 0):.3f} |")
+            lines.append(f"| {tier} | {v['messages']} | {v['crisis_reply']:.3f} | {v.get('wellbeing_reply', 0):.3f} | "
+                         f"{v.get('catch_all', 0):.3f} |")
         lines.append("")
     lat = report.get("latency")
     if lat:
@@ -309,6 +374,7 @@ def main() -> None:
         report["nlu"] = cross_validate(args.folds)
     elif "nlu" in previous:  # keep the last measured figures for the part not re-run
         report["nlu"] = {**previous["nlu"], "measured": previous.get("nlu", {}).get("measured", previous.get("when"))}
+    report["intents"] = intents(args.folds)
     report["situations"] = situations(args.folds)
     if not args.skip_heldout:
         report["heldout"] = heldout_through_the_model()
