@@ -16,6 +16,9 @@ import pytest
 
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# One encryption key for the whole run, shared with the servers the end-to-end tests start, so
+# tests can read what they stored (and nothing writes the project's var/encryption_keys).
+os.environ.setdefault("COACH_ENCRYPTION_KEYS", __import__("cryptography.fernet").fernet.Fernet.generate_key().decode())
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_SECRET = "test-user-key-secret-0123456789"
@@ -111,3 +114,11 @@ def postgres_url():
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, isolated_database):
+    """The test's SQLite file, then a PostgreSQL schema (skipped without COACH_TEST_POSTGRES_URL)."""
+    if request.param == "sqlite":
+        return isolated_database
+    return request.getfixturevalue("postgres_url")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+
+from bot import crypto
 from sqlalchemy import create_engine, inspect, text
 
 import bot.storage
@@ -12,13 +14,6 @@ from bot.identity import user_key
 from bot.storage import ANSWER_MAX_CHARS, NOTE_MAX_CHARS, CoachStore, migrate
 
 COACH_TABLES = {"coach_people", "coach_consents", "coach_assessments", "coach_ratings", "coach_reflections"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, isolated_database):
-    if request.param == "sqlite":
-        return isolated_database
-    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
@@ -198,7 +193,9 @@ def test_save_note(coach, alice, db_url):
     assert coach.assessments.save_note(alice, "leading_with_care", "I check in with people after hard shifts") is True
     assert coach.assessments.open(alice).rating("leading_with_care").note == "I check in with people after hard shifts"
     assert coach.assessments.save_note(alice, "leading_with_care", "x" * (NOTE_MAX_CHARS + 500)) is True
-    assert len(_scalar(db_url, "select note from coach_ratings")) == NOTE_MAX_CHARS
+    stored = _scalar(db_url, "select note from coach_ratings")
+    assert "xxxx" not in stored  # encrypted at rest
+    assert len(crypto.decrypt(stored)) == NOTE_MAX_CHARS
 
 
 def test_save_note_for_unknown_person(coach, bob):

@@ -13,14 +13,16 @@ behaviour this relies on.
   is never written.
 - **No read before a write.** ``retrieve`` remembers where the conversation stood when it was
   loaded; ``save`` writes only what came after, numbered on from there (see :class:`_Loaded`).
-- **One codec.** Every event goes in through :func:`encode_event` and out through
-  :func:`decode_event`: identifiers are redacted there today (:func:`redact_event`), and that is
-  where encryption will go.
+- **One codec.** Every event goes in through :func:`bot.storage.codec.encode_event` (identifiers
+  redacted) and out through :func:`~bot.storage.codec.decode_event`; the ``data`` column encrypts
+  it (:mod:`bot.crypto`).
+- **Erased stays erased.** When an action erases the person's data it sets the ``data_erased``
+  slot; the save that follows writes nothing of that turn and removes the conversation again, so
+  a new message starts from nothing (Rasa saves the tracker after every action).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections import OrderedDict
@@ -30,14 +32,13 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Text, Tuple
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.identity import user_key
-from bot.safety import redact
 from bot.storage import CoachStore, database_url
-from bot.storage.conversations import EventRecord
+from bot.storage.codec import decode_event, encode_event, redact_event  # noqa: F401 (redact_event: tests)
+from bot.storage.conversations import SESSION_START_ACTION, EventRecord
 
 log = logging.getLogger(__name__)
 
@@ -52,64 +53,31 @@ REMEMBERED_CONVERSATIONS = 4096
 # --------------------------------------------------------------------------- the codec
 
 
-def _redact_value(value: Any) -> Any:
-    if isinstance(value, str) and not value.startswith("/"):
-        return redact(value).text
-    return value
-
-
-def redact_event(data: Dict[Text, Any]) -> Dict[Text, Any]:
-    """A copy of a serialised event with identifiers removed from what the person typed.
-
-    User text, the parse data's text and entity values, and string slot values; a ``/`` payload
-    (a button) is left as it is, and so are the coach's own words.
-    """
-    event = data.get("event")
-    if event == "user":
-        data = dict(data)
-        data["text"] = _redact_value(data.get("text"))
-        parse = data.get("parse_data")
-        if isinstance(parse, dict):
-            parse = dict(parse)
-            parse["text"] = _redact_value(parse.get("text"))
-            if isinstance(parse.get("entities"), list):
-                parse["entities"] = [
-                    {**e, "value": _redact_value(e.get("value"))} if isinstance(e, dict) else e
-                    for e in parse["entities"]
-                ]
-            data["parse_data"] = parse
-    elif event == "slot":
-        data = dict(data)
-        data["value"] = _redact_value(data.get("value"))
-    return data
-
-
-def encode_event(data: Dict[Text, Any]) -> str:
-    """A serialised event (``Event.as_dict()``) as it is stored: redacted, as JSON.
-
-    Every event passes through here on its way to the database, and nowhere else.
-    """
-    return json.dumps(redact_event(data))
-
-
-def decode_event(stored: str) -> Dict[Text, Any]:
-    """A stored event back as ``Event.as_dict()`` gave it (less what :func:`encode_event` removed)."""
-    return json.loads(stored)
-
-
 def _record(seq: int, event: Event) -> EventRecord:
-    """The row for ``event`` at ``seq``: the encoded event plus a few columns to query by."""
+    """The row for ``event`` at ``seq``: the encoded (encrypted) event plus the columns to query by.
+
+    Only what the store needs is left readable: the event's type, its time (for retention) and
+    whether it starts a session. Intent and action names stay inside the encrypted event: in
+    plain columns they would tell anyone with the database who had, say, a distress turn, and when.
+    """
     data = event.as_dict()
-    parse = data.get("parse_data")
-    intent = parse.get("intent") if isinstance(parse, dict) else None
+    name = data.get("name") if event.type_name == "action" else None
     return EventRecord(
         seq=seq,
         type_name=event.type_name,
         timestamp=data.get("timestamp"),
-        action_name=data.get("name") if event.type_name == "action" else None,
-        intent_name=intent.get(INTENT_NAME_KEY) if isinstance(intent, dict) else None,
+        action_name=name if name == SESSION_START_ACTION else None,
+        intent_name=None,
         data=encode_event(data),
     )
+
+
+# The slot an erasing action sets (actions/privacy.py): the turn that erased is not stored.
+ERASED_SLOT = "data_erased"
+
+
+def _erases(event: Event) -> bool:
+    return isinstance(event, SlotSet) and event.key == ERASED_SLOT and bool(event.value)
 
 
 # --------------------------------------------------------------------------- where a tracker stands
@@ -209,6 +177,13 @@ class CoachTrackerStore(TrackerStore):
             position = self._room.position(key)
             loaded = _Loaded(position.session_length, position.next_seq, None)
         new = events[loaded.count:]
+        if any(_erases(event) for event in new):
+            # The person's data was just erased (by the action server): keep nothing of this turn,
+            # and remove anything of the conversation written since.
+            self._positions.forget(sender_id)
+            removed = self._room.delete_conversation(key)
+            log.info("event=conversation_erased_after_turn events=%d", removed)
+            return
         records = [_record(loaded.next_seq + offset, event) for offset, event in enumerate(new)]
         self._room.append(key, records)
         self._positions.put(sender_id, _Loaded(len(events), loaded.next_seq + len(new),

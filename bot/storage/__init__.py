@@ -9,6 +9,11 @@ aggregate:
     store.assessments   self-assessments and ratings    (assessments.py)
     store.reflections   answers to reflective prompts   (reflections.py)
     store.conversations Rasa's conversation events      (conversations.py)
+    store.exports       export files until they expire  (exports.py)
+
+and the operations that cross them all: a person's inventory, export and
+erasure, retention and re-encryption (``store.lifecycle``, lifecycle.py).
+Free text is encrypted by its column type (:class:`bot.crypto.EncryptedText`).
 
 A new flow adds a room (a module with its tables, its frozen records and a
 :class:`~bot.storage.room.Room` subclass) and a migration; it does not add
@@ -33,12 +38,14 @@ from bot.storage.assessments import NOTE_MAX_CHARS, AssessmentRecord, Assessment
 from bot.storage.conversations import ConversationRoom
 from bot.storage.engine import (DEFAULT_DATABASE_URL, Base, StorageError, database_url, make_engine, migrate,
                                 utcnow)
+from bot.storage.exports import ExportRoom
+from bot.storage.lifecycle import PERSON_TABLES, DataLifecycle
 from bot.storage.people import CONSENT_VERSION, PeopleRoom
 from bot.storage.reflections import ANSWER_MAX_CHARS, SITUATION_MAX_CHARS, ReflectionRecord, ReflectionRoom
 
 __all__ = [
     "ANSWER_MAX_CHARS", "AssessmentRecord", "Base", "CONSENT_VERSION", "CoachStore", "DEFAULT_DATABASE_URL",
-    "NOTE_MAX_CHARS", "RatingRecord", "ReflectionRecord", "SITUATION_MAX_CHARS", "StorageError", "database_url", "get_store",
+    "NOTE_MAX_CHARS", "PERSON_TABLES", "RatingRecord", "ReflectionRecord", "SITUATION_MAX_CHARS", "StorageError", "database_url", "get_store",
     "make_engine", "migrate", "reset_store", "utcnow",
 ]
 
@@ -58,6 +65,8 @@ class CoachStore:
         self.assessments = AssessmentRoom(sessions)
         self.reflections = ReflectionRoom(sessions)
         self.conversations = ConversationRoom(sessions)
+        self.exports = ExportRoom(sessions)
+        self.lifecycle = DataLifecycle(sessions, self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

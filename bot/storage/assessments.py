@@ -9,6 +9,7 @@ from typing import Dict, List, Optional, Tuple
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Session, relationship
 
+from bot.crypto import EncryptedText
 from bot.storage.engine import Base, utcnow
 from bot.storage.people import Person, person_row
 from bot.storage.room import Room
@@ -38,7 +39,7 @@ class Rating(Base):
     dimension_id = Column(String(64), nullable=False)
     level = Column(String(16), nullable=True)  # essential..exemplary, not_sure; None when skipped
     skipped = Column(Boolean, nullable=False, default=False)
-    note = Column(Text, nullable=True)
+    note = Column(EncryptedText, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
     assessment = relationship("Assessment", back_populates="ratings")

@@ -20,6 +20,7 @@ from typing import List, Optional, Sequence
 from sqlalchemy import Column, Float, Integer, String, Text, UniqueConstraint, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from bot.crypto import EncryptedText
 from bot.storage.engine import Base
 from bot.storage.room import Room
 
@@ -41,7 +42,7 @@ class ConversationEvent(Base):
     timestamp = Column(Float, nullable=True)
     action_name = Column(String(255), nullable=True)
     intent_name = Column(String(255), nullable=True)
-    data = Column(Text, nullable=False)
+    data = Column(EncryptedText, nullable=False)
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA busy_timeout=30000")
+            # Deleted rows are overwritten, not left in free pages (erasure must mean erasure).
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         return engine

@@ -9,6 +9,7 @@ from typing import Dict, List, Optional
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import relationship
 
+from bot.crypto import EncryptedText
 from bot.storage.engine import Base, utcnow
 from bot.storage.people import person_row
 from bot.storage.room import Room
@@ -24,10 +25,10 @@ class Reflection(Base):
     person_id = Column(Integer, ForeignKey("coach_people.id", ondelete="CASCADE"), nullable=False, index=True)
     dimension_id = Column(String(64), nullable=True)
     prompt_id = Column(String(64), nullable=False)
-    prompt_text = Column(Text, nullable=False)
-    answer = Column(Text, nullable=False)
+    prompt_text = Column(EncryptedText, nullable=False)
+    answer = Column(EncryptedText, nullable=False)
     # The situation the person described just before reflecting, if they started from one (redacted).
-    situation = Column(Text, nullable=True)
+    situation = Column(EncryptedText, nullable=True)
     created_at = Column(DateTime, nullable=False, default=utcnow)
 
     person = relationship("Person", back_populates="reflections")
