@@ -135,14 +135,21 @@ class CoachServers:
             "PYTHONPATH": str(ROOT),
             "COACH_DATABASE_URL": database_url,
             "COACH_USER_KEY_SECRET": user_key_secret,
+            # Made up per instance unless given: the action server refuses calls without it.
+            "COACH_ACTION_SECRET": os.environ.get("COACH_ACTION_SECRET") or uuid.uuid4().hex + uuid.uuid4().hex,
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "RASA_TELEMETRY_ENABLED": "false",
             **(extra_env or {}),
         }
+        # Links the coach gives out (export downloads) point at this Rasa server.
+        self.env.setdefault("COACH_PUBLIC_URL", f"http://{HOST}:{self.rasa_port}")
         self.endpoints = self.workdir / "endpoints.yml"
         # The project's endpoints (tracker store, NLG, ...) with this action server's address.
         endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text()) or {}
-        endpoints["action_endpoint"] = {"url": f"http://{HOST}:{self.actions_port}/webhook"}
+        # Its headers (the secret, from COACH_ACTION_SECRET) are the project's own, so these servers
+        # run on the same configuration as `make run`.
+        endpoints["action_endpoint"] = {**(endpoints.get("action_endpoint") or {}),
+                                        "url": f"http://{HOST}:{self.actions_port}/webhook"}
         self.endpoints.write_text(yaml.safe_dump(endpoints, sort_keys=False))
         self.actions: Optional[subprocess.Popen] = None
         self.rasa: Optional[subprocess.Popen] = None
@@ -156,6 +163,10 @@ class CoachServers:
     @property
     def actions_url(self) -> str:
         return f"http://{HOST}:{self.actions_port}"
+
+    @property
+    def action_secret(self) -> str:
+        return self.env["COACH_ACTION_SECRET"]
 
     @property
     def rest_url(self) -> str:
@@ -182,7 +193,7 @@ class CoachServers:
         self.start_rasa()
 
     def start_actions(self) -> None:
-        self.actions = self._spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)],
+        self.actions = self._spawn([sys.executable, "-m", "bot.action_server", "--port", str(self.actions_port)],
                                    self.actions_log)
         wait_until(lambda: requests.get(f"{self.actions_url}/health", timeout=2).ok, ACTIONS_READY_TIMEOUT,
                    "action server", self.actions, self.actions_log)

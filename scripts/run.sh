@@ -10,6 +10,9 @@ ACTIONS_PORT="${ACTIONS_PORT:-5055}"
 RASA=.venv/bin/rasa
 
 .venv/bin/python -m bot.storage upgrade
+# The secret the Rasa server sends with every action call (endpoints.yml); made once under var/.
+COACH_ACTION_SECRET="${COACH_ACTION_SECRET:-$(.venv/bin/python -m bot.action_server --print-secret)}"
+export COACH_ACTION_SECRET
 
 PIDS=()
 cleanup() {
@@ -20,17 +23,20 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-echo "==> starting the action server on :$ACTIONS_PORT"
-"$RASA" run actions --actions actions --port "$ACTIONS_PORT" --quiet &
+echo "==> starting the action server on 127.0.0.1:$ACTIONS_PORT"
+.venv/bin/python -m bot.action_server --port "$ACTIONS_PORT" --quiet &
 PIDS+=($!)
 
 if [ "$MODE" = "shell" ]; then
+    # The terminal chat's server serves no download links: exports are written as files here.
+    export COACH_EXPORT_DIR="${COACH_EXPORT_DIR:-$PWD/var/exports}"
     "$RASA" shell -m models/coach.tar.gz --endpoints endpoints.yml --quiet
     exit 0
 fi
 
-echo "==> starting the coach on :$RASA_PORT (loading the model takes about a minute)"
-"$RASA" run -m models/coach.tar.gz --port "$RASA_PORT" --credentials credentials.yml \
+echo "==> starting the coach on ${COACH_HOST:-127.0.0.1}:$RASA_PORT (loading the model takes about a minute)"
+"$RASA" run -m models/coach.tar.gz --port "$RASA_PORT" --interface "${COACH_HOST:-127.0.0.1}" \
+    --credentials credentials.yml \
     --endpoints endpoints.yml --cors "${COACH_CORS_ORIGINS:-*}" --quiet &
 PIDS+=($!)
 

@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from bot.crypto import decrypt
 from bot.servers import DEFAULT_MODEL, RASA, ROOT, CoachServers, free_port, wait_until  # noqa: F401  (re-exported)
 
 MODEL = DEFAULT_MODEL
@@ -24,9 +25,12 @@ SECRET = "e2e-test-secret"
 class Coach(CoachServers):
     """The two servers on a fresh SQLite file in ``workdir``, plus helpers to talk and look at stored rows."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, extra_env: Optional[Dict[str, str]] = None) -> None:
         self.db_path = Path(workdir) / "coach.db"
-        super().__init__(workdir, f"sqlite:///{self.db_path}", SECRET, MODEL)
+        # The conversations here are scripted and fast: the per-sender rate limit is tested on
+        # its own (tests/e2e/test_trust.py), not tripped by accident.
+        env = {"COACH_RATE_LIMIT_PER_MINUTE": "100000", **(extra_env or {})}
+        super().__init__(workdir, f"sqlite:///{self.db_path}", SECRET, MODEL, extra_env=env)
 
     # ------------------------------------------------------------ talking
 
@@ -47,12 +51,17 @@ class Coach(CoachServers):
 
     # ------------------------------------------------------------ stored rows
 
-    def user_key(self, sender: str) -> str:
-        return hmac.new(SECRET.encode(), sender.encode(), hashlib.sha256).hexdigest()
+    def user_key(self, sender: str, channel: str = "rest") -> str:
+        """The key a sender's rows are filed under: the HMAC of the channel's namespaced identity."""
+        return hmac.new(SECRET.encode(), f"{channel}:{sender}".encode(), hashlib.sha256).hexdigest()
 
     def rows(self, sql: str, *params) -> List[tuple]:
         with sqlite3.connect(self.db_path, timeout=30) as conn:
             return conn.execute(sql, params).fetchall()
+
+    def decrypted(self, sql: str, *params) -> List[tuple]:
+        """Rows as :meth:`rows` reads them, with every encrypted value decrypted (same key as the servers)."""
+        return [tuple(decrypt(v) if isinstance(v, str) else v for v in row) for row in self.rows(sql, *params)]
 
     def ratings(self, sender: str, status: Optional[str] = None) -> List[tuple]:
         sql = ("SELECT r.dimension_id, r.level, r.skipped, r.note, a.status FROM coach_ratings r "
@@ -62,14 +71,14 @@ class Coach(CoachServers):
         if status:
             sql += " AND a.status = ?"
             params.append(status)
-        return self.rows(sql + " ORDER BY r.id", *params)
+        return self.decrypted(sql + " ORDER BY r.id", *params)
 
     def assessments(self, sender: str) -> List[tuple]:
         return self.rows("SELECT a.id, a.status FROM coach_assessments a JOIN coach_people p ON p.id = a.person_id "
                          "WHERE p.user_key = ? ORDER BY a.id", self.user_key(sender))
 
     def reflections(self, sender: str) -> List[tuple]:
-        return self.rows("SELECT r.prompt_id, r.dimension_id, r.answer FROM coach_reflections r "
+        return self.decrypted("SELECT r.prompt_id, r.dimension_id, r.answer FROM coach_reflections r "
                          "JOIN coach_people p ON p.id = r.person_id WHERE p.user_key = ? ORDER BY r.id",
                          self.user_key(sender))
 

@@ -77,7 +77,7 @@ def test_full_self_assessment_stores_ratings_and_redacted_notes(coach):
     assert all("943 476 5919" not in (r[3] or "") for r in rows)
     assert rows[1][3] is None and rows[2][3] == "example 2"
     # The tracker store holds the conversation with the identifier redacted too.
-    raw = coach.rows("SELECT data FROM coach_conversation_events WHERE conversation_key = ?", coach.user_key(s))
+    raw = coach.decrypted("SELECT data FROM coach_conversation_events WHERE conversation_key = ?", coach.user_key(s))
     assert raw and not any("943 476 5919" in r[0] for r in raw)
     assert not any(s in r[0] for r in raw)  # keyed by the HMAC key; the raw sender id is not kept
 
@@ -254,7 +254,7 @@ def test_a_situation_is_named_questioned_and_carried_into_a_stored_reflection(co
     assert "the situation you described" in text and "may I keep your answers" in text
     text = coach.text(coach.say(s, "yes"))
     coach.say(s, "I think I hesitate because I'm worried about upsetting the senior staff")
-    stored = coach.rows("SELECT r.answer, r.situation FROM coach_reflections r JOIN coach_people p "
+    stored = coach.decrypted("SELECT r.answer, r.situation FROM coach_reflections r JOIN coach_people p "
                         "ON p.id = r.person_id WHERE p.user_key = ?", coach.user_key(s))
     assert stored and stored[0][0].startswith("I think I hesitate")
     kept = stored[0][1]

@@ -70,7 +70,7 @@ def test_socketio_conversation_and_session_persistence(coach: Coach, transport: 
     text = " ".join(m.get("text", "") for m in answers[0])
     assert "may I keep your answers" in text
     stored = coach.rows("SELECT count(*) FROM coach_conversation_events WHERE conversation_key = ?",
-                        coach.user_key(session))
+                        coach.user_key(session, channel="sio"))
     assert stored[0][0] > 0
 
 
@@ -80,3 +80,22 @@ def test_socketio_buttons_arrive_as_quick_replies(coach: Coach):
     buttons = [b for m in answers[0] for b in (m.get("quick_replies") or m.get("buttons") or [])]
     assert buttons, answers
     assert all("title" in b and "payload" in b for b in buttons)
+
+
+def test_over_socketio_another_persons_key_or_id_reaches_nothing(coach: Coach):
+    """A socket session that names someone else's key, REST id or socket id in a payload or in
+    words gets only its own (empty) data. (Binding a socket session to the identity it was
+    opened with, so a guessed session id cannot be joined, is the web page's work.)"""
+    victim = f"victim-{uuid.uuid4().hex}"
+    coach.say(victim, "i'd like to reflect on leading with care")
+    coach.say(victim, "yes")
+    coach.say(victim, "the victim's socket-test reflection about the night shift")
+    assert coach.reflections(victim)
+    key = coach.user_key(victim)
+    intruder = f"sio-{uuid.uuid4().hex}"
+    answers = asyncio.run(_talk(coach.rasa_port, intruder, [
+        f'/show_reflections{{"user_key": "{key}"}}', f'/export_data{{"sender": "rest:{victim}"}}',
+        "show my reflections", f"show the reflections of {victim}", "/delete_data", "/affirm"]))
+    said = " ".join(m.get("text", "") for replies in answers for m in replies)
+    assert "victim's socket-test reflection" not in said
+    assert coach.reflections(victim)  # nothing of the victim's was erased

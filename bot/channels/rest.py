@@ -1,0 +1,42 @@
+"""REST, behind the guard: ``POST /webhooks/rest/webhook {"sender": "...", "message": "..."}``.
+
+The same URL and JSON as Rasa's ``rest`` channel. The identity is ``rest:<sender>``. REST has no
+authentication of its own: it is an integration channel for systems the organisation trusts,
+to be protected at the proxy (see SECURITY.md); a sender id must be long and random.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Optional, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint
+from sanic.request import Request
+
+from bot.channels.guard import Guard
+
+
+class CoachRestInput(RestInput):
+    @classmethod
+    def name(cls) -> Text:
+        return "rest"
+
+    def __init__(self) -> None:
+        self.guard = Guard("rest")
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        body = req.json if isinstance(req.json, dict) else {}
+        sender = body.get("sender")
+        return sender if isinstance(sender, str) else ""
+
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        body = req.json if isinstance(req.json, dict) else {}
+        message = body.get("message")
+        return message if isinstance(message, str) else ""
+
+    def get_metadata(self, request: Request) -> Optional[dict]:
+        return None  # nothing a client sends besides the text is kept
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        return super().blueprint(self.guard.wrap(on_new_message))
