@@ -17,13 +17,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.assessment import Change, Profile, latest_profile
 from bot.content import Contact, Content, get_content
+from bot.crypto import CryptoKeyError
 from bot.identity import user_key
 from bot.storage import CoachStore, StorageError, get_store
 from bot.text import words
 
 log = logging.getLogger("coach.actions")
 
-STORAGE_ERRORS = (SQLAlchemyError, StorageError, OSError)
+STORAGE_ERRORS = (SQLAlchemyError, StorageError, OSError, CryptoKeyError)
 
 # Short answers that mean "skip this question" inside a form.
 SKIP_WORDS = {"skip", "pass", "next", "no", "nope", "nothing", "none", "n a", "na", "no thanks", "not really",

@@ -42,7 +42,7 @@ DIGRESSIONS = frozenset({
     "stop", "goodbye", "greet", "thank", "ask_capabilities", "bot_challenge", "ask_about", "list_dimensions",
     "ask_dimension", "explain_scale", "ask_level", "show_profile", "show_reflections", "ask_recommendation",
     "ask_offer", "early_career", "ask_360", "find_facilitator", "start_self_assessment", "start_reflection",
-    "change_answer",
+    "change_answer", "ask_privacy", "export_data", "delete_data", "withdraw_consent",
 })
 # Slots that take whatever the person types; anything else is matched to an entity or intent by Rasa.
 FREE_TEXT_SLOTS = ("reflection_answer", "assessment_note", "consent_given")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any, Dict, FrozenSet, Mapping, Tuple
+from typing import Any, Dict, FrozenSet, Mapping, Optional, Tuple
 
 from bot.content.model import Button, ContentError, Response
 
@@ -38,21 +38,26 @@ def tidy(text: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def placeholders(template: str, entry: str) -> FrozenSet[str]:
-    """The placeholder names in ``template``; a ContentError naming ``entry`` for anything else."""
+def placeholders(template: str, entry: str, file: str = FILE,
+                 allowed: Optional[FrozenSet[str]] = None) -> FrozenSet[str]:
+    """The placeholder names in ``template``; a ContentError naming ``file`` and ``entry`` for
+    anything else (and, when ``allowed`` is given, for a name not in it)."""
     names = set()
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError as exc:  # a lone "{" or "}"
-        raise ContentError(FILE, entry, f"has a stray brace ({exc}); write a literal brace as {{{{ or }}}}") from None
+        raise ContentError(file, entry, f"has a stray brace ({exc}); write a literal brace as {{{{ or }}}}") from None
     for _literal, name, spec, conversion in parts:
         if name is None:
             continue
         if not name.isidentifier():
             shown = "{" + name + "}"
-            raise ContentError(FILE, entry, f"placeholder {shown} must be a plain name such as {{dimension}}")
+            raise ContentError(file, entry, f"placeholder {shown} must be a plain name such as {{dimension}}")
         if spec or conversion:
-            raise ContentError(FILE, entry, f"placeholder {{{name}}} must not have a format or conversion")
+            raise ContentError(file, entry, f"placeholder {{{name}}} must not have a format or conversion")
+        if allowed is not None and name not in allowed:
+            known = ", ".join("{" + p + "}" for p in sorted(allowed))
+            raise ContentError(file, entry, f"unknown placeholder {{{name}}}; use only {known}")
         names.add(name)
     return frozenset(names)
 
