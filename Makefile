@@ -17,13 +17,15 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWa
 # Everything the trained model depends on: retrain only when one of these changes.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/rasa_ext/distress.py bot/rasa_ext/unplaced.py bot/rasa_ext/intent_classifier.py bot/safety.py bot/text.py bot/situations.py bot/rasa_ext/situations.py bot/rasa_ext/sklearn_io.py
 
-.PHONY: help setup train run shell test test-unit test-rasa test-e2e validate bench clean
+.PHONY: help setup train run shell test test-unit test-rasa test-e2e validate bench clean audit purge
 
 help:
 	@echo "make run    set everything up, train if needed, start the coach (REST + Socket.IO on :5005)"
 	@echo "make test   set everything up and run every test"
 	@echo "make shell  chat with the coach in this terminal"
 	@echo "make bench  5-fold NLU cross-validation and latency figures, written to results/"
+	@echo "make purge  remove stored data older than COACH_RETENTION_DAYS (365); DRY_RUN=1 only counts"
+	@echo "make audit  check the pinned dependencies for known vulnerabilities (pip-audit), report in results/"
 
 setup: $(VENV)/.installed $(SPACY_MODEL)/meta.json
 
@@ -61,6 +63,13 @@ test: setup
 
 bench: setup $(MODEL)
 	$(PY) scripts/bench.py
+
+# Retention: cron can call `.venv/bin/python -m bot.storage purge` (add --dry-run to count only).
+purge: setup
+	$(PY) -m bot.storage purge $(if $(DRY_RUN),--dry-run) $(if $(DAYS),--days $(DAYS))
+
+audit: setup
+	@scripts/audit.sh
 
 clean:
 	rm -rf models results .pytest_cache

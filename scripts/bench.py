@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -151,6 +152,24 @@ def situations(folds: int) -> dict:
 CATCH_ALL = {"nlu_fallback", "out_of_scope"}
 
 
+def identifiers() -> dict:
+    """Identifier redaction scored per kind: the development corpus (tuned on) and the frozen
+    held-out set (written blind, never tuned on)."""
+    from bot.redact import format_table, score
+
+    out = {}
+    for name, path in (("development", ROOT / "tests" / "identifiers_corpus.yml"),
+                       ("heldout", HELDOUT / "identifiers.yml")):
+        if path.exists():
+            result = score(path)
+            out[name] = {"file": str(path.relative_to(ROOT)), "table": format_table(result),
+                         "kinds": result["kinds"], "misses": result.get("misses", [])[:40],
+                         "false_positives": result.get("false_positives", [])[:40]}
+            kinds = result["kinds"]
+            log(f"identifiers ({name}): recall " + ", ".join(f"{k} {v['recall']:.3f}" for k, v in kinds.items()))
+    return out
+
+
 def heldout_through_the_model() -> dict:
     """The frozen held-out sets parsed by the trained model's whole NLU pipeline, as the coach hears them.
 
@@ -164,6 +183,11 @@ def heldout_through_the_model() -> dict:
 
     from bot.situations import hits, load_heldout
 
+    from rasa.utils.log_utils import configure_structlog
+
+    # Rasa logs every parsed text at debug level: the held-out texts must not scroll past whoever
+    # runs the bench (they would stop being unseen).
+    configure_structlog(logging.WARNING)
     log("held-out: loading the trained model...")
     agent = Agent.load(str(MODEL))
     tiers = yaml.safe_load((HELDOUT / "safety_tiers.yml").read_text())
@@ -198,6 +222,20 @@ def heldout_through_the_model() -> dict:
                              "wellbeing_reply": round(support / len(texts), 4),
                              "catch_all": round(caught / len(texts), 4)}
     result["safety_tiers"] = tier_result
+    privacy_set = yaml.safe_load((HELDOUT / "privacy.yml").read_text())
+    privacy_result = {}
+    for intent, texts in privacy_set.items():
+        got = asyncio.run(parse_all(texts))
+        names = [g["intent"]["name"] for g in got]
+        wrong: dict = {}
+        for name in names:
+            if name != intent:
+                wrong[name] = wrong.get(name, 0) + 1
+        privacy_result[intent] = {"messages": len(texts), "recall": round(names.count(intent) / len(texts), 4),
+                                  "catch_all": round(sum(n in CATCH_ALL for n in names) / len(texts), 4),
+                                  "mistaken_for": dict(sorted(wrong.items(), key=lambda kv: -kv[1]))}
+    result["privacy"] = privacy_result
+    log("held-out: privacy intents recall " + ", ".join(f"{k} {v['recall']:.3f}" for k, v in privacy_result.items()))
     log(f"held-out: {heard}/{n} situations heard as situations, {fallback} fallbacks; crisis reply rate "
         + ", ".join(f"{t} {v['crisis_reply']:.3f}" for t, v in tier_result.items()))
     return result
@@ -209,7 +247,11 @@ def new_sender() -> str:
 
 def latency(users: int, messages: int) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="coach-bench-"))
-    coach = CoachServers(workdir, f"sqlite:///{workdir / 'coach.db'}", BENCH_SECRET, MODEL)
+    # Simulated people send as fast as the coach answers: lift the per-sender rate limit, and
+    # keep the bench's encryption key in its own work directory.
+    coach = CoachServers(workdir, f"sqlite:///{workdir / 'coach.db'}", BENCH_SECRET, MODEL,
+                         extra_env={"COACH_RATE_LIMIT_PER_MINUTE": "1000000",
+                                    "COACH_ENCRYPTION_KEY_FILE": str(workdir / "encryption_keys")})
     log("latency: starting the action server and the Rasa server...")
     t0 = time.monotonic()
     try:
@@ -330,6 +372,19 @@ def write_markdown(report: dict) -> str:
         for d in dims:
             lines.append(f"| {short[d]} | " + " | ".join(str(ho["confusion"][d][p]) for p in dims) + " |")
         lines.append("")
+    ids = report.get("identifiers")
+    if ids:
+        lines += ["## Identifiers: what redaction hides, per kind", ""]
+        for name, title in (("heldout", "frozen held-out set, written blind, never tuned on"),
+                            ("development", "development corpus, tuned on")):
+            if name in ids:
+                lines += [f"### {title} ({ids[name]['file']})", "", ids[name]["table"], ""]
+                if ids[name]["misses"]:
+                    lines += ["Missed: " + "; ".join(f"{m['identifier']!r} ({m['kind']}) in {m['text']!r}"
+                                                     for m in ids[name]["misses"][:15]), ""]
+                if ids[name]["false_positives"]:
+                    lines += ["Hidden but not an identifier: "
+                              + "; ".join(str(m) for m in ids[name]["false_positives"][:15]), ""]
     held = report.get("heldout")
     if held:
         s = held["situations"]
@@ -344,6 +399,13 @@ def write_markdown(report: dict) -> str:
             lines.append(f"| {tier} | {v['messages']} | {v['crisis_reply']:.3f} | {v.get('wellbeing_reply', 0):.3f} | "
                          f"{v.get('catch_all', 0):.3f} |")
         lines.append("")
+        if held.get("privacy"):
+            lines += ["| privacy intent (tests/heldout/privacy.yml) | messages | recall | fallback or out of scope | "
+                      "mistaken for |", "|---|---|---|---|---|"]
+            for intent, v in held["privacy"].items():
+                lines.append(f"| {intent} | {v['messages']} | {v['recall']:.3f} | {v['catch_all']:.3f} | "
+                             + (", ".join(f"{k} {n}" for k, n in v["mistaken_for"].items()) or "-") + " |")
+            lines.append("")
     lat = report.get("latency")
     if lat:
         s, c = lat["single_user"], lat["concurrent"]
@@ -376,6 +438,7 @@ def main() -> None:
         report["nlu"] = {**previous["nlu"], "measured": previous.get("nlu", {}).get("measured", previous.get("when"))}
     report["intents"] = intents(args.folds)
     report["situations"] = situations(args.folds)
+    report["identifiers"] = identifiers()
     if not args.skip_heldout:
         report["heldout"] = heldout_through_the_model()
     if not args.skip_latency:
