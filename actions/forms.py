@@ -50,6 +50,7 @@ FREE_TEXT_SLOTS = ("reflection_answer", "assessment_note", "consent_given")
 SHORT_COMMAND_WORDS = 8
 # How a message addressed to the coach begins (after folding case and punctuation).
 _ASKS = ("what ", "whats ", "how ", "can you ", "could you ", "would you ", "will you ", "can i ", "could i ",
+         "can we ", "could we ", "shall we ",
          "show ", "tell me", "give me", "where ", "who ", "which ", "is there", "are there", "do you ", "explain ",
          "help", "list ", "remind me", "let me ", "i want to see", "id like to see", "take me")
 # Words a question to the coach may open with before it gets going ("sorry, what does ... mean").
@@ -57,6 +58,13 @@ _OPENERS = re.compile(r"^(?:(?:eh|er|erm|um|umm|uh|hmm|ok|okay|so|sorry|wait|han
                       r"quick question|just|oh|right|hey|hi|please)\s+)+")
 # Below this confidence the intent is a guess, and the text is kept as an answer.
 DIGRESSION_CONFIDENCE = 0.5
+# Intents that start a flow. An answer can name the thing ("my private reflection about a colleague
+# who..."), so over a few words they are a command only with a word that asks to start something.
+STARTERS = frozenset({"start_reflection", "start_self_assessment"})
+STARTER_BARE_WORDS = 3
+_START_CUES = re.compile(r"\b(?:start|begin|another|new|different|again|reflect|restart|switch|instead|do|"
+                         r"lets|let us|can we|could we|can i|could i|i want|i wanna|id like|i would like|"
+                         r"rate|take me|go to|try)\b")
 
 
 def is_digression(tracker: Tracker) -> bool:
@@ -70,6 +78,9 @@ def is_digression(tracker: Tracker) -> bool:
     if float(intent.get("confidence") or 0.0) < DIGRESSION_CONFIDENCE:
         return False
     folded = words(text)
+    if intent.get("name") in STARTERS and len(folded.split()) > STARTER_BARE_WORDS \
+            and not _START_CUES.search(folded):
+        return False
     if len(folded.split()) <= SHORT_COMMAND_WORDS:
         return True
     opening = _OPENERS.sub("", folded)

@@ -1294,6 +1294,14 @@ def test_every_digression_has_a_rule_in_both_forms(domain):
      0.55, False),
     ("my ward manager says my profile on the unit is growing and people come to me for advice now", "show_profile",
      0.6, False),
+    # Naming a reflection or an assessment is not asking to start one; asking is
+    ("my private reflection about a difficult colleague", "start_reflection", 0.8, False),
+    ("the self assessment at work made me feel useless", "start_self_assessment", 0.7, False),
+    ("can we do a reflection on engaging the team instead", "start_reflection", 0.9, True),
+    ("I'd like to reflect on leading with care", "start_reflection", 0.9, True),
+    ("let's do the self assessment", "start_self_assessment", 0.9, True),
+    ("new reflection please", "start_reflection", 0.9, True),
+    ("self assessment", "start_self_assessment", 0.9, True),
     # Not a command at all, or a guess
     ("they just ignore me", "describe_situation", 0.9, False),
     ("profile", "show_profile", 0.3, False),

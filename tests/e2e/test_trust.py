@@ -139,7 +139,7 @@ def test_withdrawing_consent_stops_keeping_and_offers_erasure(coach):
 
 def test_another_persons_key_or_id_in_a_payload_reaches_nothing(coach):
     victim, intruder = new_sender(), new_sender()
-    _reflect(coach, victim, "victim's private words about a difficult colleague")
+    _reflect(coach, victim, "victim's private reflection about a difficult colleague")
     before = _rows_for(coach, victim)
     victim_key = coach.user_key(victim)
     attempts = [
@@ -154,12 +154,12 @@ def test_another_persons_key_or_id_in_a_payload_reaches_nothing(coach):
     for attempt in attempts:
         seen.append(coach.text(coach.say(intruder, attempt)))
     for link in _links("\n".join(seen)):
-        assert "victim's private words" not in requests.get(link, timeout=30).text
-    assert not any("victim's private words" in t for t in seen)
+        assert "victim's private reflection" not in requests.get(link, timeout=30).text
+    assert not any("victim's private reflection" in t for t in seen)
     assert _rows_for(coach, victim) >= before and coach.reflections(victim)
     # Claiming the victim's namespaced id over REST is a different identity (rest:rest:...).
     text = coach.text(coach.say(f"rest:{victim}", "show my reflections"))
-    assert "victim's private words" not in text
+    assert "victim's private reflection" not in text
 
 
 def test_an_export_link_is_not_guessable(coach):
