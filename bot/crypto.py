@@ -158,7 +158,7 @@ def add_new_key() -> int:
     """Put a new key at the top of the key file; returns how many keys the ring now has."""
     if keys_from_env():
         raise CryptoKeyError(f"the keys come from {ENV_KEYS}: put a new key (python -m bot.storage new-key) "
-                        "at its front, restart the servers, then run rotate-key --reencrypt-only")
+                        "at its front, restart the servers, then run: python -m bot.storage reencrypt")
     keys = _ring.keys()
     new = Fernet.generate_key()
     write_private(key_file(), "\n".join(k.decode() for k in [new] + keys) + "\n")

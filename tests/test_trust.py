@@ -381,3 +381,16 @@ def test_the_turn_that_erases_is_not_written_back(isolated_database, rasa_domain
     assert ts._room.all_events(key) == []
     assert asyncio.run(ts.retrieve(SENDER)) is None  # the next message starts from nothing
     ts.close()
+
+
+def test_rotating_keys_held_in_the_environment_says_what_to_run(monkeypatch):
+    """With the keys in COACH_ENCRYPTION_KEYS the file cannot be rotated: the error names a real command."""
+    from bot.storage.__main__ import build_parser
+
+    monkeypatch.setenv("COACH_ENCRYPTION_KEYS", crypto.new_key())
+    crypto.forget_keys()
+    with pytest.raises(crypto.CryptoKeyError) as err:
+        crypto.add_new_key()
+    command = str(err.value).rsplit("python -m bot.storage ", 1)[1].split()
+    build_parser().parse_args(command)  # exits (SystemExit) if the command does not exist
+    crypto.forget_keys()

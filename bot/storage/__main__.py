@@ -44,8 +44,7 @@ def _table(counts: Dict[str, int]) -> str:
     return "\n".join(f"  {name:<{width}}  {n}" for name, n in counts.items())
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot.storage", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("upgrade", help="bring the schema up to date")
@@ -60,7 +59,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     rotate.add_argument("--retire", action="store_true", help="drop every key but the newest (after rotating)")
     sub.add_parser("reencrypt", help="re-encrypt every row with the newest key")
     sub.add_parser("new-key", help="print a new encryption key")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
 
     url = database_url()
     where = make_url(url).render_as_string(hide_password=True)
