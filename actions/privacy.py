@@ -106,7 +106,8 @@ def conversation_days() -> float:
 
 def values() -> Dict[str, str]:
     """What the privacy answers fill in: the deployment's settings, not fixed words."""
-    return {"retention_days": _number(retention_days()), "conversation_days": _number(conversation_days()), "export_hours": _number(export_hours()),
+    return {"retention_days": _number(retention_days()), "conversation_days": _number(conversation_days()),
+            "export_hours": _number(export_hours()),
             "contact": os.environ.get("COACH_PRIVACY_CONTACT") or DEFAULT_CONTACT}
 
 
@@ -114,7 +115,7 @@ def data_buttons() -> List[Dict[str, str]]:
     return [button(say("button.export_data"), "export_data"), button(say("button.delete_data"), "delete_data")]
 
 
-def _end_form(tracker: Tracker) -> List[Dict[Text, Any]]:
+def _end_form() -> List[Dict[Text, Any]]:
     """Events that close any running form (erasing or withdrawing consent ends it, like stop).
 
     Always sent, form or not, so the rules can say the same of these actions everywhere."""
@@ -176,7 +177,7 @@ class ActionConfirmDelete(Action):
     @guarded
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
         ask_to_confirm(dispatcher, tracker)
-        return _end_form(tracker)
+        return _end_form()
 
 
 class ActionDeleteData(Action):
@@ -195,7 +196,7 @@ class ActionDeleteData(Action):
         removed = store().lifecycle.erase(user)
         remove_files(user)
         dispatcher.utter_message(text=say("privacy.deleted", summary=export.summary(removed)))
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(ERASED_SLOT, True)]
+        return _end_form() + [SlotSet(ERASED_SLOT, True)]
 
 
 class ActionKeepData(Action):
@@ -224,4 +225,4 @@ class ActionWithdrawConsent(Action):
                                               button(say("button.delete_no"), "deny")])
         else:
             dispatcher.utter_message(text=say("privacy.withdrawn_nothing"), buttons=data_buttons())
-        return [SlotSet("consent_given", None)] + _end_form(tracker)
+        return [SlotSet("consent_given", None)] + _end_form()

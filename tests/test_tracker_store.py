@@ -26,7 +26,8 @@ from sqlalchemy import create_engine, event, inspect as sa_inspect, text
 import bot.rasa_ext.tracker_store as ts
 from bot import crypto
 from bot.identity import user_key
-from bot.rasa_ext.tracker_store import CoachTrackerStore, decode_event, encode_event, redact_event
+from bot.rasa_ext.tracker_store import CoachTrackerStore
+from bot.storage.codec import decode_event, encode_event, redact_event
 from bot.storage import CoachStore, migrate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -37,7 +37,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.identity import user_key
 from bot.storage import CoachStore, database_url
-from bot.storage.codec import decode_event, encode_event, redact_event  # noqa: F401 (redact_event: tests)
+from bot.storage.codec import decode_event, encode_event
 from bot.storage.conversations import SESSION_START_ACTION, EventRecord
 
 log = logging.getLogger(__name__)

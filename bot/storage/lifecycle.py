@@ -11,16 +11,17 @@ import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import Table, delete, func, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.crypto import EncryptedText
 from bot.storage.assessments import Assessment, Rating
 from bot.storage.codec import decode_event
 from bot.storage.conversations import ConversationEvent
-from bot.storage.engine import utcnow
+from bot.storage.engine import Base, utcnow
 from bot.storage.exports import ExportFile
 from bot.storage.people import Consent, Person
 from bot.storage.reflections import Reflection
@@ -82,6 +83,17 @@ class _Selection:
             "conversation_events": (ConversationEvent, ConversationEvent.conversation_key == self.key),
             "exports": (ExportFile, ExportFile.user_key == self.key),
         }
+
+
+def _encrypted_columns() -> List[Tuple[str, Table, Tuple[str, ...]]]:
+    """Every table with encrypted columns, named as in :data:`PERSON_TABLES`, read off the column
+    types, so a new :class:`~bot.crypto.EncryptedText` column is re-encrypted without a list to update."""
+    found = []
+    for table in Base.metadata.sorted_tables:
+        fields = tuple(c.name for c in table.columns if isinstance(c.type, EncryptedText))
+        if fields:
+            found.append((table.name.removeprefix("coach_"), table, fields))
+    return found
 
 
 class DataLifecycle:
@@ -237,15 +249,8 @@ class DataLifecycle:
         In batches of ``batch`` rows, one transaction each, so a long run can be stopped and run
         again (every row is readable throughout: old keys stay on the ring until retired).
         """
-        columns = [
-            ("reflections", Reflection, ("prompt_text", "answer", "situation")),
-            ("ratings", Rating, ("note",)),
-            ("conversation_events", ConversationEvent, ("data",)),
-            ("exports", ExportFile, ("json_text", "html_text")),
-        ]
         counts: Dict[str, int] = {}
-        for name, model, fields in columns:
-            table = model.__table__
+        for name, table, fields in _encrypted_columns():
             done = 0
             last_id = 0
             while True:
