@@ -25,7 +25,7 @@ MIN_LENGTH = 3  # "hi" inside an unrelated log line is not worth mangling the li
 
 def _forms(text: str):
     yield text
-    escaped = json.dumps(text)[1:-1]
+    escaped = json.dumps(text, ensure_ascii=False)[1:-1]
     if escaped != text:
         yield escaped
     ascii_escaped = json.dumps(text, ensure_ascii=True)[1:-1]
