@@ -25,15 +25,18 @@ class CoachRestInput(RestInput):
     def __init__(self) -> None:
         self.guard = Guard("rest")
 
-    async def _extract_sender(self, req: Request) -> Optional[Text]:
+    @staticmethod
+    def _field(req: Request, name: str) -> Text:
+        """A text field of the JSON body; "" when the body or the field is anything else."""
         body = req.json if isinstance(req.json, dict) else {}
-        sender = body.get("sender")
-        return sender if isinstance(sender, str) else ""
+        value = body.get(name)
+        return value if isinstance(value, str) else ""
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        return self._field(req, "sender")
 
     def _extract_message(self, req: Request) -> Optional[Text]:
-        body = req.json if isinstance(req.json, dict) else {}
-        message = body.get("message")
-        return message if isinstance(message, str) else ""
+        return self._field(req, "message")
 
     def get_metadata(self, request: Request) -> Optional[dict]:
         return None  # nothing a client sends besides the text is kept
