@@ -1,7 +1,7 @@
 """What every channel does before the coach hears a message.
 
 1. **Identity from the channel, namespaced.** The sender id becomes ``<channel>:<id>`` (``rest:``,
-   ``sio:``), so an id sent over REST can never be a web-token or Teams user's id. It comes from
+   ``web:``, ``aad:``), so an id sent over REST can never be a web-token or Teams user's id. It comes from
    the channel only; nothing in the text, entities or slots can change it.
 2. **A sender is needed**, of at most :data:`MAX_SENDER_CHARS` printable characters.
 3. **Length.** A message over :data:`max_message_chars` characters gets a polite answer and is
@@ -96,8 +96,12 @@ def _say(key: str, **values: Any) -> str:
 class Guard:
     """Wraps a channel's ``on_new_message`` with the checks in the module docstring."""
 
-    def __init__(self, namespace: str, limiter: Optional[RateLimiter] = None) -> None:
+    def __init__(self, namespace: str, limiter: Optional[RateLimiter] = None, established: bool = False) -> None:
+        """``established``: the channel hands over identities it has already namespaced itself
+        (the web channel's ``web:`` / ``aad:`` / ``sso:``, see :mod:`bot.web_sessions`); they are
+        checked, not prefixed again. ``namespace`` then only names the channel in log lines."""
         self.namespace = namespace
+        self.established = established
         self.limiter = limiter or RateLimiter(rate_limit_per_minute())
         logsafe.install()
 
@@ -105,6 +109,8 @@ class Guard:
         """The namespaced identity for a channel's raw sender id, or None when it is unusable."""
         if not _valid_sender(raw_sender):
             return None
+        if self.established:
+            return raw_sender if ":" in raw_sender[1:-1] else None
         return f"{self.namespace}:{raw_sender}"
 
     def wrap(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:

@@ -20,6 +20,7 @@ from bot.servers import DEFAULT_MODEL, RASA, ROOT, CoachServers, free_port, wait
 
 MODEL = DEFAULT_MODEL
 SECRET = "e2e-test-secret"
+WEB_SESSION_SECRET = "e2e-web-session-secret"
 
 
 class Coach(CoachServers):
@@ -29,7 +30,8 @@ class Coach(CoachServers):
         self.db_path = Path(workdir) / "coach.db"
         # The conversations here are scripted and fast: the per-sender rate limit is tested on
         # its own (tests/e2e/test_trust.py), not tripped by accident.
-        env = {"COACH_RATE_LIMIT_PER_MINUTE": "100000", **(extra_env or {})}
+        env = {"COACH_RATE_LIMIT_PER_MINUTE": "100000", "COACH_WEB_SESSION_SECRET": WEB_SESSION_SECRET,
+               **(extra_env or {})}
         super().__init__(workdir, f"sqlite:///{self.db_path}", SECRET, MODEL, extra_env=env)
 
     # ------------------------------------------------------------ talking
