@@ -19,15 +19,13 @@ class ActionSignpost(Action):
         return "action_signpost"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]):
-        s = content().signposting
-        contacts = "\n".join(say("signpost.contact_with_link" if c.link else "signpost.contact",
-                                 name=c.name, how=c.how, when=c.when, link=c.link) for c in s.contacts)
+        c = content()
+        s = c.signposting
         events: List[Dict[Text, Any]] = []
         loop = active_form(tracker)
         if loop:
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
-        dispatcher.utter_message(text=say("signpost.message", opening=s.opening, urgent=s.urgent, contacts=contacts,
-                                          not_a_crisis_service=s.not_a_crisis_service))
+        dispatcher.utter_message(text=c.crisis_message())
         # Signposting must never depend on the database: look up progress only as a courtesy.
         has_open = False
         try:

@@ -293,6 +293,14 @@ class Content:
             name = str(missing.args[0])
             raise MessageError(key, f"needs a value for {{{name}}}", placeholder=name) from None
 
+    def crisis_message(self) -> str:
+        """The crisis signposting (999 / A&E, NHS 111, Samaritans, Shout...), as every channel sends it."""
+        s = self.signposting
+        contacts = "\n".join(self.say("signpost.contact_with_link" if c.link else "signpost.contact",
+                                       name=c.name, how=c.how, when=c.when, link=c.link) for c in s.contacts)
+        return self.say("signpost.message", opening=s.opening, urgent=s.urgent, contacts=contacts,
+                        not_a_crisis_service=s.not_a_crisis_service)
+
     # ------------------------------------------------------------ understanding
 
     def resolve_dimension(self, text: Optional[str], descriptions: bool = True) -> Optional[str]:
