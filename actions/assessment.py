@@ -24,7 +24,8 @@ from actions.common import (answered_since_reply, button, career_stage, content,
                             latest_entities, latest_text, menu, profile_for, repeats, resolve_dimensions, say, store)
 from actions.consent import ConsentValidation, declined
 from actions.forms import CoachFormValidation
-from bot.assessment import describe_partial, describe_profile, next_dimension, progress, question_dimension
+from bot.assessment import (describe_partial, describe_profile, next_dimension, profile_chart, progress,
+                            question_dimension)
 from bot.content import DIMENSION_IDS, LEVEL_IDS, NOT_SURE
 from bot.recommend import format_recommendation, recommend
 from bot.safety import clean_free_text, redact
@@ -257,6 +258,7 @@ class ActionFinishAssessment(Action):
         profile, changes, had_previous = profile_for(user)
         dispatcher.utter_message(text=say("assessment.finished"))
         dispatcher.utter_message(text=describe_profile(c, profile, changes, had_previous))
+        send_chart(dispatcher, tracker, c, user)
         stage = career_stage(tracker)
         recs = recommend(c, profile.focus, stage, limit=3)
         buttons = [button(say("button.show_profile_again"), "show_profile")]
@@ -271,6 +273,18 @@ class ActionFinishAssessment(Action):
                 buttons=buttons,
             )
         return reset
+
+
+def send_chart(dispatcher: CollectingDispatcher, tracker: Tracker, c: Any, user: str) -> None:
+    """The profile as a chart for the web page: custom JSON under ``data`` (docs/web-protocol.md).
+
+    Only the web page draws charts; other channels (REST, Teams, the terminal) have the words.
+    """
+    if tracker.get_latest_input_channel() != "web":
+        return
+    chart = profile_chart(c, store().assessments.completed(user, limit=2))
+    if chart:
+        dispatcher.utter_message(json_message={"data": {"chart": chart}})
 
 
 class ActionShowProfile(Action):
@@ -296,6 +310,7 @@ class ActionShowProfile(Action):
             )
             return []
         dispatcher.utter_message(text=describe_profile(c, profile, changes, had_previous))
+        send_chart(dispatcher, tracker, c, user)
         buttons = [button(say("button.learning"), "ask_recommendation")]
         if profile.focus:
             dim = c.dimension(profile.focus[0])

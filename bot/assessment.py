@@ -143,6 +143,32 @@ def latest_profile(completed: Sequence) -> Tuple[Optional[Profile], List[Change]
     return profile, [], False
 
 
+def profile_chart(content: Content, completed: Sequence) -> Optional[Dict[str, object]]:
+    """The latest profile as chart data for the web page (``docs/web-protocol.md``), or None.
+
+    ``completed`` is newest first, as :func:`latest_profile` takes it. ``level`` and ``previous``
+    index the four levels (0-3); a skipped or "not sure" dimension is ``None``. The words travel
+    with the chart (``summary``) and the page gives a table as its text equivalent.
+    """
+    if not completed:
+        return None
+
+    def index(levels: Mapping[str, Optional[str]], dim: str) -> Optional[int]:
+        level = levels.get(dim)
+        return RANK[level] - 1 if level in RANK else None
+
+    latest = completed[0].levels
+    previous = completed[1].levels if len(completed) > 1 else {}
+    rows = [{"id": d.id, "name": d.name, "level": index(latest, d.id), "previous": index(previous, d.id)}
+            for d in content.dimensions]
+    if all(row["level"] is None for row in rows):
+        return None
+    return {"kind": "profile", "title": content.say("profile.chart_title"),
+            "levels": [content.scale.get(level).name for level in LEVEL_IDS],
+            "dimensions": rows,
+            "summary": content.say("profile.chart_summary_change" if previous else "profile.chart_summary")}
+
+
 def _names(content: Content, ids: Sequence[str]) -> str:
     return content.join_names([content.dimension(d).name for d in ids])
 

@@ -157,3 +157,36 @@ def test_describe_all_skipped(content):
 def test_describe_single_dimension(content, level):
     text = describe_profile(content, build_profile({DC: level}))
     assert f"Developing capability: {level}" in text
+
+
+# --------------------------------------------------------------------------- the chart for the web page
+
+
+class _Done:
+    def __init__(self, levels):
+        self.levels = levels
+
+
+def test_profile_chart_indexes_levels_and_the_one_before(content):
+    from bot.assessment import profile_chart
+
+    latest = _Done({ISP: "strong", LWC: "essential", EI: "not_sure"})
+    before = _Done({ISP: "proficient", LWC: "essential", COS: "exemplary"})
+    chart = profile_chart(content, [latest, before])
+    assert chart["kind"] == "profile" and chart["levels"] == ["Essential", "Proficient", "Strong", "Exemplary"]
+    rows = {r["id"]: r for r in chart["dimensions"]}
+    assert [r["id"] for r in chart["dimensions"]] == list(DIMENSION_IDS)
+    assert (rows[ISP]["level"], rows[ISP]["previous"]) == (2, 1)
+    assert (rows[LWC]["level"], rows[LWC]["previous"]) == (0, 0)
+    assert rows[EI]["level"] is None and rows[COS] == {**rows[COS], "level": None, "previous": 3}
+    assert rows[ISP]["name"] == "Inspiring shared purpose"
+    assert "last time" in chart["summary"] and chart["title"]
+    first = profile_chart(content, [latest])
+    assert all(r["previous"] is None for r in first["dimensions"]) and "last time" not in first["summary"]
+
+
+def test_no_chart_without_a_rated_dimension(content):
+    from bot.assessment import profile_chart
+
+    assert profile_chart(content, []) is None
+    assert profile_chart(content, [_Done({ISP: "not_sure"})]) is None
