@@ -17,17 +17,30 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWa
 # Everything the trained model depends on: retrain only when one of these changes.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) bot/rasa_ext/distress.py bot/rasa_ext/unplaced.py bot/rasa_ext/intent_classifier.py bot/safety.py bot/text.py bot/situations.py bot/rasa_ext/situations.py bot/rasa_ext/sklearn_io.py
 
-.PHONY: help setup train run shell test test-unit test-rasa test-e2e validate bench clean audit purge
+WEB_VENDOR  := web/vendor/.built
+
+.PHONY: help setup train run shell test test-unit test-rasa test-e2e validate bench clean audit purge browser teams-package
 
 help:
-	@echo "make run    set everything up, train if needed, start the coach (REST + Socket.IO on :5005)"
+	@echo "make run    set everything up, train if needed, start the coach (web chat at http://localhost:5005/chat)"
 	@echo "make test   set everything up and run every test"
 	@echo "make shell  chat with the coach in this terminal"
 	@echo "make bench  5-fold NLU cross-validation and latency figures, written to results/"
 	@echo "make purge  remove stored data older than COACH_RETENTION_DAYS (365); DRY_RUN=1 only counts"
 	@echo "make audit  check the pinned dependencies for known vulnerabilities (pip-audit), report in results/"
+	@echo "make teams-package  the Microsoft Teams app (COACH_TEAMS_APP_ID set) as dist/coach-teams-app.zip"
 
-setup: $(VENV)/.installed $(SPACY_MODEL)/meta.json
+setup: $(VENV)/.installed $(SPACY_MODEL)/meta.json $(WEB_VENDOR)
+
+# The chat page's styles and Socket.IO client, from npm (node and npm from Debian when missing).
+$(WEB_VENDOR): web/package.json web/package-lock.json scripts/build_web.sh
+	@scripts/ensure_packages.sh node:nodejs npm:npm
+	@scripts/build_web.sh
+	@touch $@
+
+# The browser tests drive Debian's Chromium (no browser download).
+browser:
+	@scripts/ensure_packages.sh chromium:chromium
 
 $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
 	@PYTHON_BIN="$$(scripts/find_python.sh)" || exit 1; \
@@ -58,7 +71,7 @@ shell: setup $(MODEL)
 validate: setup
 	$(RASA) data validate --fail-on-warnings
 
-test: setup
+test: setup browser
 	@scripts/test.sh
 
 bench: setup $(MODEL)
@@ -70,6 +83,9 @@ purge: setup
 
 audit: setup
 	@scripts/audit.sh
+
+teams-package: setup
+	$(PY) scripts/teams_package.py
 
 clean:
 	rm -rf models results .pytest_cache

@@ -9,7 +9,7 @@ under that identity, whatever ids the client puts in its messages, and replies g
 named after the identity's hash, which only connections bound to it have joined.
 
 Also here:
-- the page itself (``web/public``) and its built vendor files (``web/vendor``, made at set-up by
+- the page itself (``web/public``: ``/chat``, ``/chat/accessibility``, ``/chat/privacy``) and its built vendor files (``web/vendor``, made at set-up by
   ``scripts/build_web.sh``), served with a strict content security policy;
 - the conversation so far (``history``), read from the tracker store when a session opens, so a
   reload or a restart of the server shows the same conversation;
@@ -208,6 +208,10 @@ class CoachWebInput(InputChannel):
         @bp.route("/accessibility", methods=["GET"], name="chat_accessibility")
         async def accessibility(_: Request) -> HTTPResponse:
             return _file(PUBLIC, "accessibility.html")
+
+        @bp.route("/privacy", methods=["GET"], name="chat_privacy")
+        async def privacy(_: Request) -> HTTPResponse:
+            return _file(PUBLIC, "privacy.html")
 
         @bp.route("/static/<name:str>", methods=["GET"], name="chat_static")
         async def static(_: Request, name: str) -> HTTPResponse:
