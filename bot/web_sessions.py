@@ -5,10 +5,11 @@ one can join that room and read the replies. The web channel (:mod:`bot.channels
 an identity from the client. A connection is bound to one of:
 
 ``web:<anonymous id>``
-    A person without a token. The anonymous id is 128 random bits, shown to the person as a
-    **resume code** (26 characters in Crockford's base32, grouped for reading) so that closing the
-    tab does not cut them off from what they kept: typing the code on the page opens a new session
-    for the same identity.
+    A person without a token. The anonymous id is 128 random bits (26 characters of Crockford's
+    base32), shown to the person as a **resume code**: the id and two check characters, 28 in all,
+    in groups of four, so that closing the tab does not cut them off from what they kept. Typing
+    the code on the page opens a new session for the same identity; a mistyped code is caught by
+    the check characters and refused, rather than opening somebody new and empty.
 ``aad:<object id>``
     A signed token from the host page with an ``oid`` claim (Microsoft Entra ID's object id): the
     same identity the Teams channel gives the person, so web and Teams are one person.
@@ -56,6 +57,8 @@ MAX_FIELD_CHARS = 4096
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _READ_AS = {"O": "0", "I": "1", "L": "1"}
 _CODE_CHARS = 26  # 130 bits of room for 128 random bits
+_CHECK_CHARS = 2
+_GROUP = 4
 _ID_PART = re.compile(r"^[A-Za-z0-9._@:-]{1,128}$")
 
 
@@ -140,15 +143,27 @@ def _to_code(raw: bytes) -> str:
     return "-".join(code[i:i + 5] for i in range(0, len(code), 5))
 
 
+def _check(plain: str) -> str:
+    """Two check characters (10 bits of a SHA-256) that catch a mistyped or swapped character."""
+    bits = int.from_bytes(hashlib.sha256(plain.encode()).digest()[:2], "big") >> 6
+    return _ALPHABET[bits >> 5] + _ALPHABET[bits & 31]
+
+
+def _grouped(text: str) -> str:
+    return "-".join(text[i:i + _GROUP] for i in range(0, len(text), _GROUP))
+
+
 def normalise_code(text: str) -> Optional[str]:
-    """A resume code as typed (any case, spaces or dashes, O for 0...) in its plain form, or None."""
+    """The anonymous id in a resume code as typed (any case, spaces or dashes, O for 0...), or None
+    when it is not a code or its check characters don't match."""
     if not isinstance(text, str) or len(text) > 100:
         return None
-    plain = "".join(_READ_AS.get(c, c) for c in re.sub(r"[\s-]", "", text.upper()))
-    if len(plain) != _CODE_CHARS or any(c not in _ALPHABET for c in plain):
+    typed = "".join(_READ_AS.get(c, c) for c in re.sub(r"[\s-]", "", text.upper()))
+    if len(typed) != _CODE_CHARS + _CHECK_CHARS or any(c not in _ALPHABET for c in typed):
         return None
-    if _ALPHABET.index(plain[0]) >= 8:  # 26 x 5 = 130 bits: the top two must be zero
-        return None
+    plain, check = typed[:_CODE_CHARS], typed[_CODE_CHARS:]
+    if _ALPHABET.index(plain[0]) >= 8 or not hmac.compare_digest(check, _check(plain)):
+        return None  # 26 x 5 = 130 bits: the top two must be zero
     return plain
 
 
@@ -161,7 +176,7 @@ def resume_code_of(identity: str) -> Optional[str]:
     if not identity.startswith("web:"):
         return None
     plain = identity[4:]
-    return "-".join(plain[i:i + 5] for i in range(0, len(plain), 5))
+    return _grouped(plain + _check(plain))
 
 
 # ------------------------------------------------------------------ sessions

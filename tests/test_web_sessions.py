@@ -44,7 +44,7 @@ def test_an_empty_request_opens_a_new_anonymous_session_with_a_resume_code():
     assert a.identity.startswith("web:") and not a.verified
     assert a.identity != b.identity and a.session_id != b.session_id
     code = a.resume_code
-    assert code and len(code.replace("-", "")) == 26 and code.count("-") == 5
+    assert code and len(code.replace("-", "")) == 28 and code.count("-") == 6
     # Typed back in any case, with spaces instead of dashes, it is the same person.
     again = ws.open_session({"resume_code": code.lower().replace("-", " ")})
     assert again.identity == a.identity and again.session_id != a.session_id
@@ -80,18 +80,32 @@ def test_sessions_expire(monkeypatch):
     assert refused.value.reason == "unknown_session"
 
 
-@pytest.mark.parametrize("code", ["", "hello", "ABCDE-FGHJK", "Z" * 26, "UUUUU-UUUUU-UUUUU-UUUUU-UUUUU-U", "0" * 200])
+@pytest.mark.parametrize("code", ["", "hello", "ABCDE-FGHJK", "Z" * 28, "UUUU-UUUU-UUUU-UUUU-UUUU-UUUU-UUUU", "0" * 200])
 def test_a_wrong_resume_code_is_refused(code):
     with pytest.raises(ws.Refused) as refused:
         ws.resume(code)
     assert refused.value.reason == "bad_resume_code"
 
 
+def test_a_mistyped_resume_code_is_caught_not_taken_for_somebody_new():
+    plain = ws.new_anonymous().resume_code.replace("-", "")
+    caught = 0
+    for i in range(1, len(plain)):
+        for c in "0123456789ABCDEFGHJKMNPQRSTVWXYZ":
+            if c != plain[i]:
+                typo = plain[:i] + c + plain[i + 1:]
+                caught += ws.normalise_code(typo) is None
+    swapped = [plain[:i] + plain[i + 1] + plain[i] + plain[i + 2:] for i in range(len(plain) - 1) if plain[i] != plain[i + 1]]
+    # Ten check bits: about one typo in a thousand slips through, never most of them.
+    assert caught / (27 * 31) > 0.99
+    assert sum(ws.normalise_code(t) is None for t in swapped) / len(swapped) > 0.9
+
+
 def test_resume_codes_read_o_as_zero_and_i_or_l_as_one():
     code = ws.new_anonymous().resume_code
     plain = code.replace("-", "")
     mangled = plain.replace("0", "O").replace("1", "l")
-    assert ws.resume(mangled).identity == f"web:{plain}"
+    assert ws.resume(mangled).identity == f"web:{plain[:26]}"
 
 
 # ------------------------------------------------------------------ signed tokens
@@ -165,7 +179,7 @@ def test_without_a_configured_key_a_token_is_refused_not_trusted():
 def test_when_a_token_is_required_anonymous_use_is_refused(monkeypatch):
     monkeypatch.setenv("COACH_WEB_REQUIRE_TOKEN", "true")
     monkeypatch.setenv("COACH_WEB_JWT_SECRET", SHARED)
-    anonymous = ws.issue("web:" + "0" * 26, verified=False)
+    anonymous = ws.new_anonymous()
     for request in ({}, {"resume_code": anonymous.resume_code}, {"session_id": anonymous.session_id}):
         with pytest.raises(ws.Refused) as refused:
             ws.open_session(request)

@@ -102,7 +102,7 @@ def test_a_session_is_issued_by_the_server_and_the_conversation_carries_on(coach
         name, confirm = await page.open()
         assert name == "session_confirm" and confirm["new"] is True and confirm["verified"] is False
         session_id, code = confirm["session_id"], confirm["resume_code"]
-        assert len(session_id) > 60 and len(code.replace("-", "")) == 26
+        assert len(session_id) > 60 and len(code.replace("-", "")) == 28
         _, history = await page.next("history")
         assert history == {"messages": []}
         greeting = await page.say("hello", session_id="someone-elses-id")  # the field is ignored
@@ -125,7 +125,7 @@ def test_a_session_is_issued_by_the_server_and_the_conversation_carries_on(coach
 
     code = run(scenario())
     stored = coach.rows("SELECT count(*) FROM coach_conversation_events WHERE conversation_key = ?",
-                        coach.user_key(code.replace("-", ""), channel="web"))
+                        coach.user_key(code.replace("-", "")[:26], channel="web"))
     assert stored[0][0] > 0
 
 
@@ -155,7 +155,7 @@ def test_nobody_can_join_or_write_into_someone_elses_conversation(coach: Coach):
         await victim.say("i'd like to reflect on leading with care")
         await victim.say("yes")
         await victim.say("the victim's socket-test reflection about the night shift")
-        identity = "web:" + confirm["resume_code"].replace("-", "")
+        identity = "web:" + confirm["resume_code"].replace("-", "")[:26]
 
         victim_had = len(victim.bot)
         intruder = Page(coach.rasa_port)
@@ -232,7 +232,8 @@ def test_the_page_is_served_with_a_strict_content_security_policy(coach: Coach):
     import requests
 
     base = f"http://127.0.0.1:{coach.rasa_port}"
-    for path in ("/chat", "/chat/", "/chat/accessibility", "/chat/static/chat.js"):
+    for path in ("/chat", "/chat/", "/chat/accessibility", "/chat/privacy", "/chat/static/chat.js",
+                 "/chat/vendor/nhsuk.css", "/chat/vendor/socket.io.min.js"):
         r = requests.get(base + path, timeout=30)
         assert r.status_code == 200, path
         csp = r.headers["Content-Security-Policy"]
