@@ -35,8 +35,11 @@ if [ "$MODE" = "shell" ]; then
 fi
 
 echo "==> starting the coach on ${COACH_HOST:-127.0.0.1}:$RASA_PORT (loading the model takes about a minute)"
+# Rasa's HTTP API (conversations, model) stays off unless a token protects it.
+API=()
+if [ -n "${COACH_RASA_API_TOKEN:-}" ]; then API=(--enable-api --auth-token "$COACH_RASA_API_TOKEN"); fi
 "$RASA" run -m models/coach.tar.gz --port "$RASA_PORT" --interface "${COACH_HOST:-127.0.0.1}" \
-    --credentials credentials.yml \
+    --credentials credentials.yml "${API[@]}" \
     --endpoints endpoints.yml --cors "${COACH_CORS_ORIGINS:-*}" --quiet &
 PIDS+=($!)
 
@@ -48,8 +51,9 @@ done
 cat <<MSG
 
 The coach is ready.
+  Web chat:  http://localhost:$RASA_PORT/chat
   REST:      curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"'"$(head -c12 /dev/urandom | od -An -tx1 | tr -d ' \n')"'","message":"hello"}'
-  Socket.IO: http://localhost:$RASA_PORT/socket.io  (events user_uttered / bot_uttered)
+  Socket.IO: http://localhost:$RASA_PORT/socket.io  (docs/web-protocol.md)
   Terminal:  make shell
 Press Ctrl-C to stop.
 MSG
