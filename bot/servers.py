@@ -201,9 +201,12 @@ class CoachServers:
     def start_rasa(self) -> None:
         if not self.model.exists():
             raise FileNotFoundError(f"no trained model at {self.model}: run `make train`")
+        # As scripts/run.sh: Rasa's HTTP API only when a token protects it.
+        token = self.env.get("COACH_RASA_API_TOKEN")
+        api = ["--enable-api", "--auth-token", token] if token else []
         self.rasa = self._spawn(
             [RASA, "run", "-m", str(self.model), "--port", str(self.rasa_port), "--interface", HOST,
-             "--credentials", "credentials.yml", "--endpoints", str(self.endpoints)],
+             "--credentials", "credentials.yml", "--endpoints", str(self.endpoints), *api],
             self.rasa_log,
         )
         wait_until(lambda: requests.get(f"{self.rasa_url}/", timeout=2).ok and self.model_ready(),

@@ -242,7 +242,7 @@ def test_the_page_is_served_with_a_strict_content_security_policy(coach: Coach):
     assert requests.get(base + "/chat/static/nothing.js", timeout=30).status_code == 404
 
 
-def test_history_survives_a_restart_of_the_rasa_server(coach: Coach):
+def test_history_survives_a_restart_of_the_rasa_server_and_the_http_api_needs_a_token(coach: Coach):
     async def before():
         page = Page(coach.rasa_port)
         _, confirm = await page.open()
@@ -261,7 +261,16 @@ def test_history_survives_a_restart_of_the_rasa_server(coach: Coach):
         assert "leadership coach" in _text(await page.say("hi again"))
         await page.close()
 
+    import requests
+
+    status = f"http://127.0.0.1:{coach.rasa_port}/status"
     session_id = run(before())
+    assert requests.get(status, timeout=30).status_code == 404  # Rasa's HTTP API is off by default
     coach.stop_rasa()
+    coach.env["COACH_RASA_API_TOKEN"] = "e2e-api-token-0123456789"
     coach.start_rasa()
     run(after(session_id))
+    # With a token configured the API is on, and answers only with that token.
+    assert requests.get(status, timeout=30).status_code in (401, 403)
+    assert requests.get(status, params={"token": "wrong"}, timeout=30).status_code in (401, 403)
+    assert requests.get(status, params={"token": "e2e-api-token-0123456789"}, timeout=30).status_code == 200

@@ -15,7 +15,11 @@ import pytest
 import requests
 
 from tests.e2e.harness import MODEL, Coach
-from tests.test_teams import OTHER_KEY, FakeConnector, LoopThread, activity, bot_token
+from tests.e2e.test_socketio import Page
+from tests.test_teams import OTHER_KEY, TENANT, FakeConnector, LoopThread, activity, bot_token
+
+
+WEB_JWT_SECRET = "e2e-intranet-signing-secret-for-teams-0123456789"
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +37,8 @@ def connector():
 def coach(tmp_path_factory, connector):
     if not MODEL.exists():
         pytest.skip("no trained model: run `make train`")
-    c = Coach(tmp_path_factory.mktemp("teams"), extra_env=connector.settings_env())
+    env = {**connector.settings_env(), "COACH_WEB_JWT_SECRET": WEB_JWT_SECRET}
+    c = Coach(tmp_path_factory.mktemp("teams"), extra_env=env)
     try:
         c.start()
         yield c
@@ -94,3 +99,36 @@ def test_a_group_chat_is_invited_to_a_private_chat_and_nothing_is_stored(coach, 
     act = activity(connector.service_url, "<at>Leadership coach</at> hello", oid=oid, conversation_type="groupChat")
     assert _post(coach, act, bot_token(connector.service_url)).status_code == 200
     assert "one to one" in _said(connector.posted) and _stored(coach, oid) == 0
+
+
+def test_the_same_work_identity_on_the_web_page_and_in_teams_is_one_person(coach, connector):
+    """A reflection kept on the intranet page (signed token with the person's object id) is the
+    person's own in Teams: the same profile, reflections and export, whichever door they use."""
+    import asyncio
+    import time
+
+    import jwt
+
+    oid = str(uuid.uuid4())
+    token = jwt.encode({"sub": "staff-42", "oid": oid.upper(), "tid": TENANT,
+                        "exp": int(time.time()) + 600}, WEB_JWT_SECRET, algorithm="HS256")
+
+    async def on_the_web():
+        page = Page(coach.rasa_port)
+        name, confirm = await page.open({"token": token})
+        assert name == "session_confirm" and confirm["verified"]
+        await page.say("i'd like to reflect on engaging the team")
+        await page.say("yes")
+        await page.say("the cross-channel reflection about handovers on the ward")
+        await page.close()
+
+    asyncio.run(on_the_web())
+    key = coach.user_key(oid, channel="aad")
+    kept = coach.decrypted("SELECT r.answer FROM coach_reflections r JOIN coach_people p ON p.id = r.person_id "
+                           "WHERE p.user_key = ?", key)
+    assert any("cross-channel reflection" in r[0] for r in kept)
+
+    connector.clear()
+    act = activity(connector.service_url, "show my reflections", oid=oid)
+    assert _post(coach, act, bot_token(connector.service_url)).status_code == 200
+    assert "cross-channel reflection about handovers" in _said(connector.posted)
