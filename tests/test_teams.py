@@ -563,6 +563,21 @@ def test_a_crisis_in_a_group_chat_also_gets_the_crisis_signposting(fresh):
     assert connector.posted[1]["activity"]["attachments"][0]["content"]["buttons"][0]["type"] == "openUrl"
 
 
+def test_group_invitations_are_rate_limited_per_conversation_but_crisis_signposting_never_is(fresh):
+    connector, server = fresh
+    server.channel.guard.limiter.limit = 2
+    hello = activity(connector.service_url, "<at>Coach</at> hello", conversation_type="groupChat")
+    for _ in range(4):
+        assert server.post(hello, bot_token(connector.service_url)).status_code == 200
+    assert len(connector.posted) == 2  # two invitations, then quiet
+    connector.clear()
+    crisis = activity(connector.service_url, "<at>Coach</at> I want to kill myself", conversation_type="groupChat")
+    crisis["conversation"] = hello["conversation"]
+    assert server.post(crisis, bot_token(connector.service_url)).status_code == 200
+    assert len(connector.posted) == 1 and "Samaritans" in connector.texts()[0]
+    assert server.coach.seen == []
+
+
 def test_a_quiet_group_message_gets_no_signposting(fresh):
     connector, server = fresh
     act = activity(connector.service_url, "<at>Coach</at> hello", conversation_type="groupChat")

@@ -577,7 +577,7 @@ class TeamsInput(InputChannel):
                        on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
         text = strip_mentions(activity.get("text"))
         if conversation_type(activity) in GROUP_TYPES:
-            await self._group(text, out)
+            await self._group(activity, text, out)
             return
         if not text:
             return
@@ -588,12 +588,19 @@ class TeamsInput(InputChannel):
             return
         await on_new_message(UserMessage(text, out, oid, input_channel=self.name()))
 
-    async def _group(self, text: str, out: TeamsOutput) -> None:
-        """In front of others the coach does not run: an invitation to a personal chat instead."""
+    async def _group(self, activity: Mapping[str, Any], text: str, out: TeamsOutput) -> None:
+        """In front of others the coach does not run: an invitation to a personal chat instead.
+
+        Crisis signposting is always sent; the invitation is limited per conversation like any
+        sender's messages (a busy channel mentioning the coach must not make it shout)."""
         assert self.settings is not None
         log.info("event=teams_group_message_declined")
         if text and _crisis(text):
             await out.send_text_message("", crisis_reply())
+        conversation = str((activity.get("conversation") or {}).get("id") or "")
+        if not self.guard.limiter.allow(f"teams-group:{conversation}"):
+            log.info("event=teams_group_rate_limited")
+            return
         link = DEEP_LINK.format(app_id=self.settings.app_id)
         await out.send_text_with_buttons("", _say("teams.group_invite"),
                                          [{"title": _say("teams.group_button"), "url": link}])
