@@ -194,7 +194,7 @@ def test_a_signed_token_files_the_conversation_under_the_verified_identity(coach
     oid = "5f1c2f0e-0000-4000-8000-00000000abcd"
     good = jwt.encode({"sub": "someone", "oid": oid, "exp": int(time.time()) + 600}, JWT_SECRET, algorithm="HS256")
     expired = jwt.encode({"sub": "someone", "oid": oid, "exp": int(time.time()) - 600}, JWT_SECRET, algorithm="HS256")
-    forged = jwt.encode({"sub": "someone", "oid": oid, "exp": int(time.time()) + 600}, "not-the-secret-0123456789",
+    forged = jwt.encode({"sub": "someone", "oid": oid, "exp": int(time.time()) + 600}, "not-the-secret-0123456789-abcdefghijklmnop",
                         algorithm="HS256")
 
     async def scenario():
