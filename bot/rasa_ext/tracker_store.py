@@ -150,6 +150,9 @@ class CoachTrackerStore(TrackerStore):
         for unused in IGNORED_ENDPOINT_KEYS:
             kwargs.pop(unused, None)
         super().__init__(domain, event_broker, **kwargs)
+        from bot.rasa_ext import runtime
+
+        runtime.install()  # the coach's adapters to Rasa itself (bot/rasa_ext/runtime.py)
         # Migrates the schema first, so the Rasa server can start on an empty database.
         self._store = CoachStore(url or database_url())
         self._room = self._store.conversations
