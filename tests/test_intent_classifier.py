@@ -97,3 +97,25 @@ def test_missing_model_loads_as_untrained(tmp_path, trained):
     component = TfidfIntentClassifier.load(TfidfIntentClassifier.get_default_config(), LocalModelStorage(tmp_path),
                                            Resource("never_trained"), context)
     assert component.model is None
+
+
+def test_loaded_linear_models_keep_their_weights_in_the_order_scoring_reads_them():
+    """bot.rasa_ext.sklearn_io.with_contiguous_weights: same answers, no weight copy per message."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import make_pipeline
+
+    from bot.rasa_ext.sklearn_io import with_contiguous_weights
+
+    texts = ["the team won't listen", "a complaint from a family", "my colleague is always late",
+             "how do I give feedback", "nobody speaks at huddles", "what courses are there"]
+    labels = ["a", "b", "c", "a", "b", "c"]
+    for clf in (LogisticRegression(max_iter=500), OneVsRestClassifier(LogisticRegression(max_iter=500))):
+        model = make_pipeline(TfidfVectorizer(), clf).fit(texts, labels)
+        before = model.decision_function(texts)
+        with_contiguous_weights(model)
+        inner = [clf] if hasattr(clf, "coef_") else clf.estimators_
+        assert all(e.coef_.T.flags.c_contiguous for e in inner)
+        assert np.allclose(model.decision_function(texts), before)
