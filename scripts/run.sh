@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start the action server (:5055) and the Rasa server (:5005), or the terminal chat.
-# Ctrl-C stops both.
+# The servers run under a supervisor (bot/supervise.py) that restarts either one if it stops
+# (with back-off, logged). Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONWARNINGS="${PYTHONWARNINGS:-ignore::DeprecationWarning}" RASA_TELEMETRY_ENABLED=false PYTHONPATH="$PWD" TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}"
@@ -14,6 +15,28 @@ RASA=.venv/bin/rasa
 COACH_ACTION_SECRET="${COACH_ACTION_SECRET:-$(.venv/bin/python -m bot.action_server --print-secret)}"
 export COACH_ACTION_SECRET
 
+if [ "$MODE" != "shell" ]; then
+    # The supervisor prints this once both servers answer for the first time.
+    READY=$(cat <<MSG
+
+The coach is ready.
+  Web chat:  http://localhost:$RASA_PORT/chat
+  REST:      curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"'"$(head -c12 /dev/urandom | od -An -tx1 | tr -d ' \n')"'","message":"hello"}'
+  Socket.IO: http://localhost:$RASA_PORT/socket.io  (docs/web-protocol.md)
+  Terminal:  make shell
+Press Ctrl-C to stop.
+MSG
+)
+    echo "==> starting the action server on 127.0.0.1:$ACTIONS_PORT"
+    echo "==> starting the coach on ${COACH_HOST:-127.0.0.1}:$RASA_PORT (loading the model takes about a minute)"
+    # The same commands as `shell` mode below and as before (bot.supervise.coach_children: the
+    # secret and COACH_HOST / COACH_RASA_API_TOKEN / COACH_CORS_ORIGINS from this environment).
+    # exec: Ctrl-C and SIGTERM reach the supervisor itself, which stops both servers.
+    exec .venv/bin/python -m bot.supervise --rasa-port "$RASA_PORT" --actions-port "$ACTIONS_PORT" \
+        --ready-message "$READY"
+fi
+
+# The terminal chat: the action server in the background, `rasa shell` in the foreground.
 PIDS=()
 cleanup() {
     trap - INT TERM EXIT
@@ -27,34 +50,6 @@ echo "==> starting the action server on 127.0.0.1:$ACTIONS_PORT"
 .venv/bin/python -m bot.action_server --port "$ACTIONS_PORT" --quiet &
 PIDS+=($!)
 
-if [ "$MODE" = "shell" ]; then
-    # The terminal chat's server serves no download links: exports are written as files here.
-    export COACH_EXPORT_DIR="${COACH_EXPORT_DIR:-$PWD/var/exports}"
-    "$RASA" shell -m models/coach.tar.gz --endpoints endpoints.yml --quiet
-    exit 0
-fi
-
-echo "==> starting the coach on ${COACH_HOST:-127.0.0.1}:$RASA_PORT (loading the model takes about a minute)"
-# Rasa's HTTP API (conversations, model) stays off unless a token protects it.
-API=()
-if [ -n "${COACH_RASA_API_TOKEN:-}" ]; then API=(--enable-api --auth-token "$COACH_RASA_API_TOKEN"); fi
-"$RASA" run -m models/coach.tar.gz --port "$RASA_PORT" --interface "${COACH_HOST:-127.0.0.1}" \
-    --credentials credentials.yml "${API[@]}" \
-    --endpoints endpoints.yml --cors "${COACH_CORS_ORIGINS:-*}" --quiet &
-PIDS+=($!)
-
-for _ in $(seq 1 180); do
-    if curl -fsS "http://127.0.0.1:$RASA_PORT/" >/dev/null 2>&1; then break; fi
-    if ! kill -0 "${PIDS[1]}" 2>/dev/null; then echo "the Rasa server stopped; see the messages above" >&2; exit 1; fi
-    sleep 1
-done
-cat <<MSG
-
-The coach is ready.
-  Web chat:  http://localhost:$RASA_PORT/chat
-  REST:      curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"'"$(head -c12 /dev/urandom | od -An -tx1 | tr -d ' \n')"'","message":"hello"}'
-  Socket.IO: http://localhost:$RASA_PORT/socket.io  (docs/web-protocol.md)
-  Terminal:  make shell
-Press Ctrl-C to stop.
-MSG
-wait -n "${PIDS[@]}"
+# The terminal chat's server serves no download links: exports are written as files here.
+export COACH_EXPORT_DIR="${COACH_EXPORT_DIR:-$PWD/var/exports}"
+"$RASA" shell -m models/coach.tar.gz --endpoints endpoints.yml --quiet

@@ -1,0 +1,235 @@
+"""Adapter: a short, kind reply instead of silence when the action server cannot be reached.
+
+Why. Every custom action, a form's validation (``validate_<form>``) and its questions
+(``action_ask_<slot>``) are calls to the action server through ``RemoteAction.run``. When that
+server is down, Rasa 3.6 turns the failed call into a ``RasaException``;
+``MessageProcessor._run_action`` logs it and carries on as if the action had returned nothing, and
+a form's call fails the whole form run the same way. The person hears nothing, and what the
+message had already done to the conversation (a slot filled from it, a form rejected) stays.
+
+What counts as "cannot be reached" (:func:`failure_reason`), precisely:
+
+- **no connection**: ``aiohttp.ClientConnectionError`` (connection refused, reset, the server going
+  away mid-answer). Rasa raises a ``RasaException`` while handling it; the reason is ``connection``;
+- **a timeout**: ``asyncio.TimeoutError`` (Rasa's 5-minute limit per call, which Rasa does not catch;
+  aiohttp's ``ServerTimeoutError`` is one too); the reason is ``timeout``;
+- **an HTTP 5xx answer**: the server (or a proxy in front of it) is there but failed, e.g. an action
+  that raised, or a 502/503 while it restarts. Rasa raises a ``RasaException`` from its
+  ``ClientResponseError``; the reason is ``http_<status>``.
+
+Everything else propagates exactly as before: ``ActionExecutionRejection`` (the HTTP 400 a form's
+validation uses to step aside for a digression; forms rely on it), any other 4xx (a wrong secret,
+an unknown action: a configuration mistake, not an outage, which must stay loud), an answer Rasa's
+schema rejects, a missing endpoint.
+
+What the person gets. ``install()`` wraps ``RemoteAction.run``. When a call cannot reach the server
+it logs ``event=action_server_unreachable action=<name> reason=<reason>`` and returns, instead of
+raising, the events of :func:`trouble_events`:
+
+1. the message ``trouble.action_server`` from ``bot/content/messages.yml`` as a ``BotUttered`` -
+   once per message: when the tracker the call is given already holds it after the latest user
+   message (a form that failed to validate then asks its next question; the policies predict
+   another custom action), nothing more is said;
+2. ``SlotSet`` back to the value it had when the person's latest message arrived, for every slot
+   that has changed since (what ``action_extract_slots`` took from the message, the candidates a
+   form hands to its validation, ``requested_slot``), and ``ActiveLoop(<the form active then>)``
+   when the active form has changed or was rejected since. The form stays active, asking the same
+   question, and the person's next answer is extracted and validated afresh, as if this message
+   had not come (storing a rating again replaces it: ``bot.storage``'s ``save_rating``);
+3. ``FollowupAction("action_listen")``: the next action Rasa runs is ``action_listen``, so the turn
+   ends there - one trouble reply per message, no further predictions failing one after another.
+   (Inside a form the events are part of the form's own; the form still returns normally and
+   the follow-up is honoured after it. Inside ``action_extract_slots``, which keeps only slots
+   and utterances from a custom action, the next action predicted gets the follow-up.)
+
+Limits. The slots go back to where they were when the message arrived even if an action earlier in
+the same turn succeeded before the server went away (a crash in the middle of a turn); what that
+action wrote to the database stays, and the person's repeated message does it again. A form first
+activated in that same turn stays active. Both need the server to die between two calls of one turn.
+
+What the person typed is kept: the ``UserUttered`` event is on the tracker before any action runs,
+and since the turn now ends normally the tracker store saves it with the rest of the turn. The
+reply asks them to send it again in a minute, when the supervisor (``bot/supervise.py``) has
+restarted the action server.
+
+Pinned. ``install()`` patches only Rasa ``3.6.21`` whose ``RemoteAction.run`` source has the SHA-256
+recorded below; otherwise it logs a warning and leaves Rasa as it is. ``tests/test_action_trouble.py``
+fails in that case, telling the upgrader what to re-check.
+
+How to remove it. Delete ``"bot.rasa_ext.action_trouble"`` from ``ADAPTERS`` in
+``bot/rasa_ext/runtime.py``, this file, its tests and the ``trouble:`` block in ``messages.yml``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import inspect
+import logging
+import threading
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, List, Optional
+
+if TYPE_CHECKING:  # Rasa is imported when the adapter is installed, not when this module is read
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+log = logging.getLogger(__name__)
+
+RASA_VERSION = "3.6.21"
+# SHA-256 of inspect.getsource(RemoteAction.run) in Rasa 3.6.21.
+SOURCE_SHA256 = "ccabf6f1160d527a157fad5bd285ce69e8221b1bcad23f8a61499b4360a1c17e"
+MESSAGE_KEY = "trouble.action_server"
+ACTION_LISTEN = "action_listen"
+
+_MARK = "__coach_action_trouble__"
+_lock = threading.Lock()
+_original: Optional[Callable[..., Awaitable[List["Event"]]]] = None
+
+
+# --------------------------------------------------------------------------- what failed
+
+
+def failure_reason(exc: BaseException) -> Optional[str]:
+    """``connection``, ``timeout`` or ``http_<5xx status>`` when ``exc`` from ``RemoteAction.run``
+    means the action server could not be reached; None for anything else (which must propagate)."""
+    import aiohttp
+    from rasa.core.actions.action import ActionExecutionRejection
+    from rasa.shared.exceptions import RasaException
+
+    if isinstance(exc, ActionExecutionRejection) or not isinstance(
+            exc, (RasaException, asyncio.TimeoutError, aiohttp.ClientError)):
+        return None
+    seen = set()
+    current: Optional[BaseException] = exc
+    while current is not None and id(current) not in seen:  # Rasa's exception, then what it was raised from
+        seen.add(id(current))
+        if isinstance(current, asyncio.TimeoutError):
+            return "timeout"
+        if isinstance(current, aiohttp.ClientConnectionError):
+            return "connection"
+        status = getattr(current, "status", None)
+        if isinstance(current, aiohttp.ClientError) and isinstance(status, int):
+            return f"http_{status}" if status >= 500 else None
+        current = current.__cause__ or current.__context__
+    return None
+
+
+# --------------------------------------------------------------------------- what to answer
+
+
+def trouble_text() -> str:
+    from bot.content import get_content  # the content files are read once, on first use
+
+    return get_content().say(MESSAGE_KEY)
+
+
+def _latest_user_message(events: List["Event"]) -> Optional[int]:
+    from rasa.shared.core.events import UserUttered
+
+    return next((i for i in range(len(events) - 1, -1, -1) if isinstance(events[i], UserUttered)), None)
+
+
+def trouble_events(tracker: "DialogueStateTracker", domain: Optional["Domain"] = None) -> List["Event"]:
+    """The events that answer a turn the action server could not serve (see the module docstring):
+    the trouble message unless already said this turn, the slots and form as they were when the
+    person's latest message arrived, and ``action_listen`` next."""
+    from rasa.shared.core.events import ActiveLoop, BotUttered, FollowupAction, SlotSet
+
+    text = trouble_text()
+    events = list(tracker.events)
+    index = _latest_user_message(events)
+    result: List[Event] = []
+    if index is None or not any(isinstance(e, BotUttered) and e.text == text for e in events[index:]):
+        result.append(BotUttered(text))
+    if index is not None:
+        before = tracker.init_copy()
+        for event in events[:index]:
+            before.update(event, domain)
+        now = tracker.current_slot_values()
+        for name, value in before.current_slot_values().items():
+            if name in now and now[name] != value:
+                result.append(SlotSet(name, value))
+        was = before.active_loop_name
+        if was != tracker.active_loop_name or (tracker.active_loop is not None and tracker.active_loop.rejected):
+            result.append(ActiveLoop(was))
+    result.append(FollowupAction(ACTION_LISTEN))
+    return result
+
+
+async def _run(self: Any, output_channel: Any, nlg: Any, tracker: "DialogueStateTracker",
+               domain: "Domain") -> List["Event"]:
+    """Drop-in for ``RemoteAction.run``: Rasa's own, or the trouble events when the server cannot be reached."""
+    try:
+        return await _original(self, output_channel, nlg, tracker, domain)  # type: ignore[misc]
+    except Exception as exc:  # noqa: BLE001 - classified below; anything else is re-raised untouched
+        reason = failure_reason(exc)
+        if reason is None:
+            raise
+        log.warning("event=action_server_unreachable action=%s reason=%s", self.name(), reason)
+        return trouble_events(tracker, domain)
+
+
+# --------------------------------------------------------------------------- install
+
+
+def source_sha256() -> str:
+    """SHA-256 of Rasa's original ``RemoteAction.run`` source (as installed)."""
+    from rasa.core.actions.action import RemoteAction
+
+    function = _original or RemoteAction.run
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+def rasa_version() -> str:
+    from rasa.version import __version__
+
+    return __version__
+
+
+def pinned_problem() -> Optional[str]:
+    """Why the patch must not be applied to this Rasa, or None when it matches the pin."""
+    version = rasa_version()
+    if version != RASA_VERSION:
+        return f"Rasa is {version}, the patch was written for {RASA_VERSION}"
+    digest = source_sha256()
+    if digest != SOURCE_SHA256:
+        return (f"the source of RemoteAction.run has changed (sha256 {digest}, "
+                f"the patch was written for {SOURCE_SHA256})")
+    return None
+
+
+def installed() -> bool:
+    from rasa.core.actions.action import RemoteAction
+
+    return getattr(RemoteAction.run, _MARK, False)
+
+
+def install() -> bool:
+    """Patch Rasa once; True if the patch is in place, False if Rasa was left as it is."""
+    global _original
+    from rasa.core.actions.action import RemoteAction
+
+    with _lock:
+        if installed():
+            return True
+        problem = pinned_problem()
+        if problem:
+            log.warning("event=rasa_adapter_skipped adapter=action_trouble reason=%r: "
+                        "a failed action call stays silent", problem)
+            return False
+        _original = RemoteAction.run
+        setattr(_run, _MARK, True)
+        RemoteAction.run = _run  # type: ignore[assignment]
+        return True
+
+
+def uninstall() -> None:
+    """Put Rasa's method back (for tests)."""
+    global _original
+    from rasa.core.actions.action import RemoteAction
+
+    with _lock:
+        if installed() and _original is not None:
+            RemoteAction.run = _original  # type: ignore[assignment]
+        _original = None
