@@ -120,7 +120,7 @@ def test_install_is_idempotent_and_runtime_installs_it():
 
 
 def test_a_changed_rasa_is_left_unpatched(monkeypatch, caplog):
-    original = trouble._original
+    original = trouble._PATCH.original
     trouble.uninstall()
     try:
         monkeypatch.setattr(trouble, "SOURCE_SHA256", "0" * 64)

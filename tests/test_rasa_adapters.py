@@ -32,7 +32,7 @@ def original():
     """Rasa's own method, whether or not something installed the patch before this module ran."""
     fav.install()
     assert fav.installed(), "fast_action_validation did not install: see test_pinned_to_rasa_3_6_21"
-    return fav._original
+    return fav._PATCH.original
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +109,7 @@ def test_install_is_idempotent_and_keeps_rasas_method(original):
     patched = RemoteAction._validate_action_result
     assert fav.install() is True
     assert RemoteAction._validate_action_result is patched is fav._validate_action_result
-    assert fav._original is original
+    assert fav._PATCH.original is original
     assert not getattr(original, "__coach_fast_action_validation__", False)
     assert fav.source_sha256() == fav.SOURCE_SHA256
 

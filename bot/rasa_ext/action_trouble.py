@@ -63,11 +63,10 @@ How to remove it. Delete ``"bot.rasa_ext.action_trouble"`` from ``ADAPTERS`` in
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import inspect
 import logging
-import threading
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, List, Optional
+from typing import TYPE_CHECKING, Any, List, Optional
+
+from bot.rasa_ext import runtime
 
 if TYPE_CHECKING:  # Rasa is imported when the adapter is installed, not when this module is read
     from rasa.shared.core.domain import Domain
@@ -81,10 +80,6 @@ RASA_VERSION = "3.6.21"
 SOURCE_SHA256 = "ccabf6f1160d527a157fad5bd285ce69e8221b1bcad23f8a61499b4360a1c17e"
 MESSAGE_KEY = "trouble.action_server"
 ACTION_LISTEN = "action_listen"
-
-_MARK = "__coach_action_trouble__"
-_lock = threading.Lock()
-_original: Optional[Callable[..., Awaitable[List["Event"]]]] = None
 
 
 # --------------------------------------------------------------------------- what failed
@@ -161,7 +156,7 @@ async def _run(self: Any, output_channel: Any, nlg: Any, tracker: "DialogueState
                domain: "Domain") -> List["Event"]:
     """Drop-in for ``RemoteAction.run``: Rasa's own, or the trouble events when the server cannot be reached."""
     try:
-        return await _original(self, output_channel, nlg, tracker, domain)  # type: ignore[misc]
+        return await _PATCH.rasa_method()(self, output_channel, nlg, tracker, domain)  # type: ignore[misc]
     except Exception as exc:  # noqa: BLE001 - classified below; anything else is re-raised untouched
         reason = failure_reason(exc)
         if reason is None:
@@ -175,61 +170,30 @@ async def _run(self: Any, output_channel: Any, nlg: Any, tracker: "DialogueState
 
 def source_sha256() -> str:
     """SHA-256 of Rasa's original ``RemoteAction.run`` source (as installed)."""
-    from rasa.core.actions.action import RemoteAction
-
-    function = _original or RemoteAction.run
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+    return runtime.source_sha256(_PATCH.rasa_method())
 
 
 def rasa_version() -> str:
-    from rasa.version import __version__
-
-    return __version__
+    return runtime.rasa_version()
 
 
 def pinned_problem() -> Optional[str]:
     """Why the patch must not be applied to this Rasa, or None when it matches the pin."""
-    version = rasa_version()
-    if version != RASA_VERSION:
-        return f"Rasa is {version}, the patch was written for {RASA_VERSION}"
-    digest = source_sha256()
-    if digest != SOURCE_SHA256:
-        return (f"the source of RemoteAction.run has changed (sha256 {digest}, "
-                f"the patch was written for {SOURCE_SHA256})")
-    return None
+    return runtime.pin_problem("RemoteAction.run", RASA_VERSION, SOURCE_SHA256, rasa_version(), source_sha256())
 
 
 def installed() -> bool:
-    from rasa.core.actions.action import RemoteAction
-
-    return getattr(RemoteAction.run, _MARK, False)
+    return _PATCH.installed()
 
 
 def install() -> bool:
     """Patch Rasa once; True if the patch is in place, False if Rasa was left as it is."""
-    global _original
-    from rasa.core.actions.action import RemoteAction
-
-    with _lock:
-        if installed():
-            return True
-        problem = pinned_problem()
-        if problem:
-            log.warning("event=rasa_adapter_skipped adapter=action_trouble reason=%r: "
-                        "a failed action call stays silent", problem)
-            return False
-        _original = RemoteAction.run
-        setattr(_run, _MARK, True)
-        RemoteAction.run = _run  # type: ignore[assignment]
-        return True
+    return _PATCH.install(pinned_problem)
 
 
 def uninstall() -> None:
-    """Put Rasa's method back (for tests)."""
-    global _original
-    from rasa.core.actions.action import RemoteAction
+    """Put Rasa's method back (for tests and comparisons)."""
+    _PATCH.uninstall()
 
-    with _lock:
-        if installed() and _original is not None:
-            RemoteAction.run = _original  # type: ignore[assignment]
-        _original = None
+
+_PATCH = runtime.MethodPatch(__name__.rsplit(".", 1)[-1], "run", _run, "a failed action call stays silent")

@@ -45,21 +45,16 @@ every adapter off for one process without a code change, set ``COACH_RASA_ADAPTE
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import logging
-import threading
-from typing import Any, Callable, Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
+
+from bot.rasa_ext import runtime
 
 log = logging.getLogger(__name__)
 
 RASA_VERSION = "3.6.21"
 # SHA-256 of inspect.getsource(RemoteAction._validate_action_result) in Rasa 3.6.21.
 SOURCE_SHA256 = "f8cdb4be6812396167ced74161b2ccd65c5ea676ad86d7d359d8c322d9d8dc42"
-
-_MARK = "__coach_fast_action_validation__"
-_lock = threading.Lock()
-_original: Optional[Callable[..., bool]] = None
 
 
 # --------------------------------------------------------------------------- the fast check
@@ -174,69 +169,38 @@ def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
         fast = False
     if fast:
         return True
-    return _original(self, result)  # type: ignore[misc]  # Rasa's method: True or its own error
+    return _PATCH.rasa_method()(self, result)  # type: ignore[misc]  # Rasa's method: True or its own error
 
 
 # --------------------------------------------------------------------------- install
 
 
 def source_sha256() -> str:
-    """SHA-256 of Rasa's original ``_validate_action_result`` source (as installed)."""
-    from rasa.core.actions.action import RemoteAction
-
-    function = _original or RemoteAction._validate_action_result
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+    """SHA-256 of Rasa's original ``RemoteAction._validate_action_result`` source (as installed)."""
+    return runtime.source_sha256(_PATCH.rasa_method())
 
 
 def rasa_version() -> str:
-    from rasa.version import __version__
-
-    return __version__
+    return runtime.rasa_version()
 
 
 def pinned_problem() -> Optional[str]:
     """Why the patch must not be applied to this Rasa, or None when it matches the pin."""
-    version = rasa_version()
-    if version != RASA_VERSION:
-        return f"Rasa is {version}, the patch was written for {RASA_VERSION}"
-    digest = source_sha256()
-    if digest != SOURCE_SHA256:
-        return (f"source of RemoteAction._validate_action_result changed: sha256 {digest}, "
-                f"the patch was written for {SOURCE_SHA256}")
-    return None
+    return runtime.pin_problem("RemoteAction._validate_action_result", RASA_VERSION, SOURCE_SHA256, rasa_version(), source_sha256())
 
 
 def installed() -> bool:
-    from rasa.core.actions.action import RemoteAction
-
-    return getattr(RemoteAction._validate_action_result, _MARK, False)
+    return _PATCH.installed()
 
 
 def install() -> bool:
     """Patch Rasa once; True if the patch is in place, False if Rasa was left as it is."""
-    global _original
-    from rasa.core.actions.action import RemoteAction
-
-    with _lock:
-        if installed():
-            return True
-        problem = pinned_problem()
-        if problem:
-            log.warning("event=rasa_adapter_skipped adapter=fast_action_validation reason=%r: "
-                        "Rasa's action-response validation left unpatched", problem)
-            return False
-        _original = RemoteAction._validate_action_result
-        setattr(_validate_action_result, _MARK, True)
-        RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
-        return True
+    return _PATCH.install(pinned_problem)
 
 
 def uninstall() -> None:
     """Put Rasa's method back (for tests and comparisons)."""
-    global _original
-    from rasa.core.actions.action import RemoteAction
+    _PATCH.uninstall()
 
-    with _lock:
-        if installed() and _original is not None:
-            RemoteAction._validate_action_result = _original  # type: ignore[assignment]
-        _original = None
+
+_PATCH = runtime.MethodPatch(__name__.rsplit(".", 1)[-1], "_validate_action_result", _validate_action_result, "the action-response validation of rasa left unpatched")

@@ -17,11 +17,13 @@ while chasing a problem.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import inspect
 import logging
 import os
 import threading
-from typing import List, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 log = logging.getLogger(__name__)
 
@@ -44,3 +46,75 @@ def install() -> List[str]:
                 _installed.append(name)
                 log.info("event=rasa_adapter_installed adapter=%s", name.rsplit(".", 1)[-1])
         return list(_installed)
+
+
+# --------------------------------------------------------------------------- what adapters share
+
+
+def rasa_version() -> str:
+    from rasa.version import __version__
+
+    return __version__
+
+
+def source_sha256(function: Callable[..., Any]) -> str:
+    """SHA-256 of a function's source as installed: the pin an adapter checks before replacing it."""
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+def pin_problem(what: str, written_for: str, expected_sha256: str, version: str, digest: str) -> Optional[str]:
+    """Why an adapter must not replace ``what`` on this Rasa, or None when both pins match."""
+    if version != written_for:
+        return f"Rasa is {version}, the patch was written for {written_for}"
+    if digest != expected_sha256:
+        return f"source of {what} changed: sha256 {digest}, the patch was written for {expected_sha256}"
+    return None
+
+
+class MethodPatch:
+    """One method of Rasa's ``RemoteAction`` replaced once, and put back on demand.
+
+    ``original`` is Rasa's method while the patch is in place (the replacement calls it).
+    """
+
+    def __init__(self, adapter: str, attribute: str, replacement: Callable[..., Any], left_as_is: str) -> None:
+        self.adapter, self.attribute, self.replacement, self.left_as_is = adapter, attribute, replacement, left_as_is
+        self.original: Optional[Callable[..., Any]] = None
+        self._mark = f"__coach_{adapter}__"
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _owner() -> Any:
+        from rasa.core.actions.action import RemoteAction
+
+        return RemoteAction
+
+    def rasa_method(self) -> Callable[..., Any]:
+        """Rasa's own method, whether or not the patch is in place."""
+        return self.original or getattr(self._owner(), self.attribute)
+
+    def installed(self) -> bool:
+        return getattr(getattr(self._owner(), self.attribute), self._mark, False)
+
+    def install(self, problem: Callable[[], Optional[str]]) -> bool:
+        """Replace the method once; True if the patch is in place, False if Rasa was left as it is
+        (``problem()`` named a reason, which is logged)."""
+        with self._lock:
+            if self.installed():
+                return True
+            reason = problem()
+            if reason:
+                log.warning("event=rasa_adapter_skipped adapter=%s reason=%r: %s", self.adapter, reason,
+                            self.left_as_is)
+                return False
+            self.original = getattr(self._owner(), self.attribute)
+            setattr(self.replacement, self._mark, True)
+            setattr(self._owner(), self.attribute, self.replacement)
+            return True
+
+    def uninstall(self) -> None:
+        """Put Rasa's method back (for tests and comparisons)."""
+        with self._lock:
+            if self.installed() and self.original is not None:
+                setattr(self._owner(), self.attribute, self.original)
+            self.original = None
