@@ -23,10 +23,9 @@ import logging
 import os
 import secrets
 import sys
-from pathlib import Path
 from typing import List, Optional
 
-from bot.keyfiles import VAR, read_or_create
+from bot.keyfiles import VAR, secret
 
 SECRET_FILE = VAR / "action_secret"
 PROTECTED = ("/webhook", "/actions")
@@ -37,11 +36,7 @@ log = logging.getLogger("coach.action_server")
 
 
 def action_secret() -> str:
-    env = os.environ.get("COACH_ACTION_SECRET")
-    if env:
-        return env
-    path = Path(os.environ.get("COACH_ACTION_SECRET_FILE") or SECRET_FILE)
-    return read_or_create(path, lambda: secrets.token_urlsafe(32))
+    return secret("COACH_ACTION_SECRET", SECRET_FILE, lambda: secrets.token_urlsafe(32))
 
 
 def authorised(header: Optional[str], secret: str) -> bool:

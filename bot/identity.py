@@ -16,23 +16,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from functools import lru_cache
-from pathlib import Path
 
-from bot.keyfiles import VAR, read_or_create
+from bot.keyfiles import VAR, secret
 
 SECRET_FILE = VAR / "user_key_secret"
 
 
 @lru_cache(maxsize=1)
 def _secret() -> bytes:
-    env = os.environ.get("COACH_USER_KEY_SECRET")
-    if env:
-        return env.encode()
-    path = Path(os.environ.get("COACH_USER_KEY_SECRET_FILE") or SECRET_FILE)
-    return read_or_create(path, lambda: secrets.token_hex(32)).encode()
+    return secret("COACH_USER_KEY_SECRET", SECRET_FILE, lambda: secrets.token_hex(32)).encode()
 
 
 def user_key(sender_id: str) -> str:

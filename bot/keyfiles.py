@@ -58,3 +58,12 @@ def write_private(path: Path, text: str) -> None:
     finally:
         os.close(fd)
     os.replace(tmp, path)
+
+
+def secret(name: str, default_file: Path, make: Callable[[], str]) -> str:
+    """A secret from the environment variable ``name``, else from the file ``<name>_FILE`` names
+    (``default_file`` when unset), made with ``make()`` on first use (:func:`read_or_create`)."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    return read_or_create(Path(os.environ.get(f"{name}_FILE") or default_file), make)

@@ -45,7 +45,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Optional
 
-from bot.keyfiles import VAR, read_or_create
+from bot.keyfiles import VAR, secret
 
 SECRET_FILE = VAR / "web_session_secret"
 DEFAULT_SESSION_HOURS = 12
@@ -85,11 +85,7 @@ class Session:
 
 @lru_cache(maxsize=1)
 def _secret() -> bytes:
-    env = os.environ.get("COACH_WEB_SESSION_SECRET")
-    if env:
-        return env.encode()
-    path = Path(os.environ.get("COACH_WEB_SESSION_SECRET_FILE") or SECRET_FILE)
-    return read_or_create(path, lambda: secrets.token_hex(32)).encode()
+    return secret("COACH_WEB_SESSION_SECRET", SECRET_FILE, lambda: secrets.token_hex(32)).encode()
 
 
 def session_hours() -> float:
