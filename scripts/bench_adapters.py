@@ -36,6 +36,7 @@ from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scripts.bench import percentile  # noqa: E402  (the same percentiles as make bench)
 
 MIX = ["hi", "tell me about holding to account", "what courses could help me?", "I'd like to reflect on my week",
        "thanks, bye"]
@@ -75,7 +76,7 @@ def micro(number: int) -> Dict[str, float]:
     fav.install()
     assert fav.installed(), fav.pinned_problem()
     action = RemoteAction("action_bench", None)
-    original, patched = fav._original, fav._validate_action_result
+    original, patched = fav._PATCH.original, fav._validate_action_result
     assert original(action, TYPICAL_ANSWER) is True and patched(action, TYPICAL_ANSWER) is True
 
     whole = fav._Checker.__new__(fav._Checker)  # the same checker, without the dispatch on the name
@@ -99,15 +100,6 @@ def micro(number: int) -> Dict[str, float]:
 
 
 # --------------------------------------------------------------------------- end to end
-
-
-def percentile(values: List[float], q: float) -> float:
-    values = sorted(values)
-    if not values:
-        return 0.0
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def _cpu_seconds(pid: int) -> float:
