@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import shutil
 import sqlite3
 import uuid
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
+
+import pytest
 
 from bot.crypto import decrypt
 from bot.servers import DEFAULT_MODEL, RASA, ROOT, CoachServers, free_port, wait_until  # noqa: F401  (re-exported)
@@ -87,3 +90,25 @@ class Coach(CoachServers):
 
 def new_sender() -> str:
     return f"e2e-{uuid.uuid4().hex}"
+
+
+def running_coach(tmp_path_factory, name: str = "coach", extra_env: Optional[Dict[str, str]] = None) -> Iterator[Coach]:
+    """The body of a module-scoped ``coach`` fixture (``yield from running_coach(...)``): a fresh pair
+    of servers on their own database, stopped afterwards; a log with a traceback is kept in results/.
+
+    Skips rather than fails without a trained model, and only here, during the fixture: a module-level
+    skip in a conftest.py aborts pytest when tests/e2e (or a file in it) is named on the command line.
+    """
+    if not MODEL.exists():
+        pytest.skip("no trained model: run `make train`")
+    workdir = tmp_path_factory.mktemp(name)
+    c = Coach(workdir, extra_env=extra_env)
+    try:
+        c.start()
+        yield c
+    finally:
+        c.stop()
+        for log in ("rasa.log", "actions.log"):
+            path = workdir / log
+            if path.exists() and "Traceback" in path.read_text(errors="replace") and (ROOT / "results").exists():
+                shutil.copy(path, ROOT / "results" / f"e2e-{name}-{log}")

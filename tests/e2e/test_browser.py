@@ -13,11 +13,11 @@ import os
 import re
 import shutil
 from pathlib import Path
-from typing import Iterator, List
+from typing import List
 
 import pytest
 
-from tests.e2e.harness import MODEL, ROOT, Coach
+from tests.e2e.harness import ROOT
 
 RESULTS = ROOT / "results"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -33,18 +33,6 @@ def _chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def coach(tmp_path_factory) -> Iterator[Coach]:
-    if not MODEL.exists():
-        pytest.skip("no trained model: run `make train`")
-    c = Coach(tmp_path_factory.mktemp("coach"))
-    try:
-        c.start()
-        yield c
-    finally:
-        c.stop()
-
-
-@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -57,18 +45,26 @@ def browser():
             b.close()
 
 
-@pytest.fixture
-def page(browser, coach):
-    # The test's own probes (wait_for_function, axe) are scripts the page's CSP would block; the
-    # page's content security policy itself is checked in tests/e2e/test_socketio.py, and
-    # the injection test below shows the page keeps text as text without relying on it.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+def _new_page(browser, coach, **context_options):
+    """A page in a fresh browser context, with the coach's address and every request it makes.
+
+    The test's own probes (wait_for_function, axe) are scripts the page's CSP would block; the
+    page's content security policy itself is checked in tests/e2e/test_socketio.py, and the
+    injection test below shows the page keeps text as text without relying on it.
+    """
+    context = browser.new_context(bypass_csp=True, **context_options)
     pg = context.new_page()
     pg.set_default_timeout(WAIT_MS)
     pg.base = f"http://127.0.0.1:{coach.rasa_port}"  # type: ignore[attr-defined]
     requests: List[str] = []
     pg.on("request", lambda r: requests.append(r.url))
     pg.seen_requests = requests  # type: ignore[attr-defined]
+    return context, pg
+
+
+@pytest.fixture
+def page(browser, coach):
+    context, pg = _new_page(browser, coach, viewport={"width": 1280, "height": 900})
     yield pg
     context.close()
 
@@ -218,12 +214,8 @@ def _axe(pg) -> List[str]:
 
 
 def test_phone_width_and_zoom(browser, coach):
-    base = f"http://127.0.0.1:{coach.rasa_port}"
-    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, bypass_csp=True)
-    pg = context.new_page()
-    pg.set_default_timeout(WAIT_MS)
-    pg.base = base  # type: ignore[attr-defined]
+    context, pg = _new_page(browser, coach, viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                            is_mobile=True, has_touch=True)
     try:
         _open(pg)
         _send(pg, "what are the nine dimensions")
@@ -232,10 +224,7 @@ def test_phone_width_and_zoom(browser, coach):
     finally:
         context.close()
     # 200% zoom of a 1280-pixel window is a 640-pixel layout: nothing scrolls sideways.
-    context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2, bypass_csp=True)
-    pg = context.new_page()
-    pg.set_default_timeout(WAIT_MS)
-    pg.base = base  # type: ignore[attr-defined]
+    context, pg = _new_page(browser, coach, viewport={"width": 640, "height": 450}, device_scale_factor=2)
     try:
         _open(pg)
         _send(pg, "hello")

@@ -15,7 +15,7 @@ import jwt
 import pytest
 import socketio
 
-from tests.e2e.harness import MODEL, Coach
+from tests.e2e.harness import Coach, running_coach
 
 REPLY_WAIT = 60.0
 QUIET = 1.5
@@ -24,14 +24,7 @@ JWT_SECRET = "e2e-intranet-signing-secret-0123456789abcdef"
 
 @pytest.fixture(scope="module")
 def coach(tmp_path_factory):
-    if not MODEL.exists():
-        pytest.skip("no trained model: run `make train`")
-    c = Coach(tmp_path_factory.mktemp("coach"), extra_env={"COACH_WEB_JWT_SECRET": JWT_SECRET})
-    try:
-        c.start()
-        yield c
-    finally:
-        c.stop()
+    yield from running_coach(tmp_path_factory, "socketio", {"COACH_WEB_JWT_SECRET": JWT_SECRET})
 
 
 class Page:

@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
-from tests.e2e.harness import MODEL, Coach
+from tests.e2e.harness import Coach, running_coach
 from tests.e2e.test_socketio import Page
 from tests.test_teams import OTHER_KEY, TENANT, FakeConnector, LoopThread, activity, bot_token
 
@@ -35,15 +35,8 @@ def connector():
 
 @pytest.fixture(scope="module")
 def coach(tmp_path_factory, connector):
-    if not MODEL.exists():
-        pytest.skip("no trained model: run `make train`")
-    env = {**connector.settings_env(), "COACH_WEB_JWT_SECRET": WEB_JWT_SECRET}
-    c = Coach(tmp_path_factory.mktemp("teams"), extra_env=env)
-    try:
-        c.start()
-        yield c
-    finally:
-        c.stop()
+    yield from running_coach(tmp_path_factory, "teams",
+                             {**connector.settings_env(), "COACH_WEB_JWT_SECRET": WEB_JWT_SECRET})
 
 
 def _webhook(coach: Coach) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.e2e.harness import MODEL, Coach, new_sender
+from tests.e2e.harness import Coach, new_sender, running_coach
 
 RATE_LIMIT = 15
 SENTENCE = "the wombat escalation on the stroke unit still keeps me awake"
@@ -24,14 +24,7 @@ SENTENCE = "the wombat escalation on the stroke unit still keeps me awake"
 
 @pytest.fixture(scope="module")
 def coach(tmp_path_factory):
-    if not MODEL.exists():
-        pytest.skip("no trained model: run `make train`")
-    c = Coach(tmp_path_factory.mktemp("trust"), extra_env={"COACH_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT)})
-    try:
-        c.start()
-        yield c
-    finally:
-        c.stop()
+    yield from running_coach(tmp_path_factory, "trust", {"COACH_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT)})
 
 
 def _links(text: str):
