@@ -18,7 +18,8 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.core.processor import MessageProcessor
 from rasa.core.tracker_store import TrackerStore, check_if_tracker_store_async
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (ActionExecuted, ActiveLoop, BotUttered, LoopInterrupted, SessionStarted, SlotSet,
+                                      UserUttered)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 from sqlalchemy import create_engine, event, inspect as sa_inspect, text
@@ -269,8 +270,8 @@ def test_a_retried_save_never_writes_an_event_twice(stores, rasa_domain, db_url,
     tracker = _tracker(rasa_domain, "retry")
     real_append = store._room.append
 
-    def append_then_fail(key, events):
-        real_append(key, events)
+    def append_then_fail(key, events, *checkpoint):
+        real_append(key, events, *checkpoint)
         raise ConnectionError("lost the connection after the commit")
 
     monkeypatch.setattr(store._room, "append", append_then_fail)
@@ -563,3 +564,100 @@ def test_pin_the_rasa_behaviour_this_store_relies_on():
     from rasa.core import tracker_store as rasa_ts
     assert "tracker_store_class(\n            host=store.url, domain=domain, event_broker=event_broker, **store.kwargs" \
         in inspect.getsource(rasa_ts._load_from_module_name_in_endpoint_config)
+
+
+# --------------------------------------------------------------------------- long conversations
+
+
+def _turns(n: int, start: int = 0):
+    """``n`` turns of a conversation that fills slots, opens and interrupts a form, and talks."""
+    for i in range(start, start + n):
+        yield UserUttered(f"message {i}", {"name": "greet" if i % 3 else "ask_dimension", "confidence": 1.0})
+        if i % 7 == 3:  # a form opens, asks, and is interrupted a turn later
+            yield ActionExecuted("assessment_form")
+            yield ActiveLoop("assessment_form")
+            yield SlotSet("requested_slot", "assessment_level")
+        elif i % 7 == 4:
+            yield ActionExecuted("action_explain_dimension")
+            yield LoopInterrupted(True)
+        elif i % 7 == 5:
+            yield ActionExecuted("assessment_form")
+            yield ActiveLoop(None)
+            yield SlotSet("requested_slot", None)
+        yield SlotSet("dimension", ["holding_to_account", "leading_with_care"][i % 2])
+        if i % 11 == 0:
+            yield SlotSet("assessment_note", f"note {i}")
+        yield ActionExecuted("utter_greet")
+        yield BotUttered(f"reply {i}")
+        yield ActionExecuted("action_listen")
+
+
+def _states(tracker: DialogueStateTracker, domain: Domain, last: int = 8):
+    return tracker.past_states(domain)[-last:]
+
+
+@pytest.mark.parametrize("turns", [5, 120])
+def test_a_long_session_is_loaded_from_a_checkpoint_with_the_same_state(stores, rasa_domain, db_url, turns):
+    """Saved turn by turn as Rasa does, a long session comes back as a window after a checkpoint: the
+    slots, the form and its flags, the latest message and the states the policies see (the last turns)
+    are those of the whole session's tracker; what is stored is every event, once, in order."""
+    sender = f"long-{turns}"
+    store = stores()
+    full = DialogueStateTracker.from_events(sender, [ActionExecuted("action_session_start"), SessionStarted(),
+                                                     ActionExecuted("action_listen")], slots=rasa_domain.slots)
+    run(store.save(full))
+    second = stores()  # another process (as another server of a cluster would be) reads it too
+    for i in range(turns):
+        tracker = run(store.retrieve(sender))
+        for e in _turns(1, i):
+            tracker.update(e)
+            full.update(e)
+        if i == turns // 2:  # a form left interrupted at a turn's end
+            for e in (ActiveLoop("assessment_form"), LoopInterrupted(True)):
+                tracker.update(e)
+                full.update(e)
+        run(store.save(tracker))
+        other = run(second.retrieve(sender))
+        assert other.current_slot_values() == full.current_slot_values()
+        assert other.active_loop == full.active_loop or (other.active_loop and full.active_loop
+                                                         and other.active_loop.name == full.active_loop.name
+                                                         and other.active_loop.is_interrupted
+                                                         == full.active_loop.is_interrupted
+                                                         and other.active_loop.rejected == full.active_loop.rejected)
+        assert other.latest_message.text == full.latest_message.text
+        assert _states(other, rasa_domain) == _states(full, rasa_domain)
+
+    stored = conversation(db_url, sender)
+    assert [r["seq"] for r in stored] == list(range(len(full.events)))
+    assert [json.loads(r["data"]) for r in stored] == [decode_event(encode_event(e.as_dict())) for e in full.events]
+    window = run(second.retrieve(sender))
+    if turns == 120:  # long enough: a window, not the whole session
+        assert len(window.events) < ts.WINDOW_EVENTS + ts.CHECKPOINT_EVERY + 20 < len(full.events)
+        checkpoints = rows(db_url, "select seq from coach_conversation_checkpoints where conversation_key = :k",
+                           k=user_key(sender))
+        newest = max(r["seq"] for r in checkpoints)
+        assert newest >= len(full.events) - 1 - ts.CHECKPOINT_EVERY - 20  # one every CHECKPOINT_EVERY events
+        assert all(r["seq"] >= newest - ts.KEEP_CHECKPOINT_EVENTS for r in checkpoints)  # older ones removed
+    else:
+        assert len(window.events) == len(full.events)
+    # The full tracker is still everything.
+    assert len(run(second.retrieve_full_tracker(sender)).events) == len(full.events)
+
+
+def test_checkpoints_go_with_the_conversation(stores, rasa_domain, db_url):
+    sender = "long-erased"
+    store = stores()
+    tracker = DialogueStateTracker.from_events(sender, [ActionExecuted("action_session_start"), SessionStarted(),
+                                                        ActionExecuted("action_listen"), *_turns(40)],
+                                               slots=rasa_domain.slots)
+    run(store.save(tracker))
+    for i in range(40, 50):
+        t = run(store.retrieve(sender))
+        for e in _turns(1, i):
+            t.update(e)
+        run(store.save(t))
+    sql = "select count(*) as n from coach_conversation_checkpoints where conversation_key = :k"
+    assert rows(db_url, sql, k=user_key(sender))[0]["n"] > 0
+    run(store.erase(sender))
+    assert rows(db_url, sql, k=user_key(sender))[0]["n"] == 0
+    assert run(store.retrieve(sender)) is None

@@ -16,6 +16,17 @@ behaviour this relies on.
 - **One codec.** Every event goes in through :func:`bot.storage.codec.encode_event` (identifiers
   redacted) and out through :func:`~bot.storage.codec.decode_event`; the ``data`` column encrypts
   it (:mod:`bot.crypto`).
+- **The same cost in the 300th turn as in the 3rd.** Rasa rebuilds a tracker by replaying every event
+  of the session, its policies compute a state for every turn of it, and each action call sends all
+  of it to the action server, so a long conversation gets slower with every message. So every
+  :data:`CHECKPOINT_EVERY` events ``save`` also writes a checkpoint: the events that set the slots
+  and the active form as they stood at the end of that turn (redacted and encrypted like events).
+  ``retrieve`` starts a long session from the newest checkpoint at least :data:`WINDOW_EVENTS`
+  events back: the checkpoint's events, then the stored events after it (see :func:`_prefix`).
+  Rasa's policies look back five turns (``max_history``), rules a few, the coach's actions to the
+  person's latest message: all inside the window, so the predictions are the same (tested against
+  the whole session's tracker in ``tests/test_tracker_store.py``). ``retrieve_full_tracker`` still
+  returns everything.
 - **Erased stays erased.** When an action erases the person's data it sets the ``data_erased``
   slot; the save that follows writes nothing of that turn and removes the conversation again, so
   a new message starts from nothing (Rasa saves the tracker after every action).
@@ -23,6 +34,7 @@ behaviour this relies on.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import OrderedDict
@@ -32,13 +44,14 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Text, Tuple
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecutionRejected, ActiveLoop, Event, LoopInterrupted, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.identity import user_key
 from bot.storage import CoachStore, database_url
 from bot.storage.codec import decode_event, encode_event
-from bot.storage.conversations import SESSION_START_ACTION, EventRecord
+from bot.storage.conversations import SESSION_START_ACTION, Checkpoint, EventRecord
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +61,16 @@ IGNORED_ENDPOINT_KEYS = ("host", "dialect", "port", "db", "username", "password"
 
 # How many conversations' load positions one process remembers (a few hundred bytes each).
 REMEMBERED_CONVERSATIONS = 4096
+
+# A checkpoint about every this many events; a session is loaded from the newest checkpoint at
+# least WINDOW_EVENTS events back (so between WINDOW_EVENTS and WINDOW_EVENTS + CHECKPOINT_EVERY
+# events, plus the checkpoint's own). A turn of the coach is 5 to 15 events.
+CHECKPOINT_EVERY = 20
+WINDOW_EVENTS = 40
+# The attribute of a retrieved (or saved) tracker that holds its _Loaded.
+LOADED_ATTRIBUTE = "_coach_loaded"
+# Checkpoints older than this many events before the newest are removed as new ones come.
+KEEP_CHECKPOINT_EVENTS = 4 * WINDOW_EVENTS
 
 
 # --------------------------------------------------------------------------- the codec
@@ -78,6 +101,45 @@ ERASED_SLOT = "data_erased"
 
 def _erases(event: Event) -> bool:
     return isinstance(event, SlotSet) and event.key == ERASED_SLOT and bool(event.value)
+
+
+# --------------------------------------------------------------------------- checkpoints
+
+
+def _checkpoint_events(tracker: DialogueStateTracker) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """The events that bring a fresh tracker's slots, and then its active form, to where ``tracker``
+    stands now (slots still at their initial value left out).
+
+    The form's flags (interrupted, rejected) are set by the events Rasa itself uses for them; they
+    come after the turn's closing ``action_listen`` in :func:`_prefix`, which would reset them.
+    """
+    slots = [SlotSet(name, slot.value) for name, slot in tracker.slots.items() if slot.value != slot.initial_value]
+    loop: List[Event] = []
+    active = tracker.active_loop
+    if active is not None and active.name:
+        loop.append(ActiveLoop(active.name))
+        if active.is_interrupted:
+            loop.append(LoopInterrupted(True))
+        if active.rejected:
+            loop.append(ActionExecutionRejected(active.name))
+    return [e.as_dict() for e in slots], [e.as_dict() for e in loop]
+
+
+def _encode_checkpoint(tracker: DialogueStateTracker) -> str:
+    slots, loop = _checkpoint_events(tracker)
+    return json.dumps({"slots": [json.loads(encode_event(e)) for e in slots], "loop": loop})
+
+
+def _prefix(checkpoint: Checkpoint) -> List[Dict[str, Any]]:
+    """A session as it stood at a checkpoint, as events: a session start, the checkpoint's slots,
+    ``action_listen`` (a checkpoint is written at the end of a turn) and the active form."""
+    when = checkpoint.timestamp
+    data = json.loads(checkpoint.data)
+    return ([{"event": "action", "name": SESSION_START_ACTION, "timestamp": when},
+             {"event": "session_started", "timestamp": when}]
+            + [{**e, "timestamp": when} for e in data["slots"]]
+            + [{"event": "action", "name": ACTION_LISTEN_NAME, "timestamp": when}]
+            + [{**e, "timestamp": when} for e in data["loop"]])
 
 
 # --------------------------------------------------------------------------- where a tracker stands
@@ -175,7 +237,11 @@ class CoachTrackerStore(TrackerStore):
         sender_id = tracker.sender_id
         key = user_key(sender_id)
         events = list(tracker.events)
-        loaded = self._positions.get(sender_id)
+        # Where the tracker stood when loaded: on the tracker itself (a long session's window starts
+        # after a checkpoint, so only this tells how much of it is stored), else this process's memory.
+        loaded = getattr(tracker, LOADED_ATTRIBUTE, None)
+        if not isinstance(loaded, _Loaded) or not loaded.fits(events):
+            loaded = self._positions.get(sender_id)
         if loaded is None or not loaded.fits(events):
             position = self._room.position(key)
             loaded = _Loaded(position.session_length, position.next_seq, None)
@@ -188,24 +254,30 @@ class CoachTrackerStore(TrackerStore):
             log.info("event=conversation_erased_after_turn events=%d", removed)
             return
         records = [_record(loaded.next_seq + offset, event) for offset, event in enumerate(new)]
-        self._room.append(key, records)
-        self._positions.put(sender_id, _Loaded(len(events), loaded.next_seq + len(new),
-                                               _mark(events[-1]) if events else loaded.last))
+        next_seq = loaded.next_seq + len(new)
+        checkpoint = keep_after = None
+        if records and next_seq // CHECKPOINT_EVERY != loaded.next_seq // CHECKPOINT_EVERY:
+            checkpoint = Checkpoint(next_seq - 1, records[-1].timestamp, _encode_checkpoint(tracker))
+            keep_after = next_seq - 1 - KEEP_CHECKPOINT_EVENTS
+        self._room.append(key, records, checkpoint, keep_after)
+        self._remember(sender_id, tracker, _Loaded(len(events), next_seq, _mark(events[-1]) if events else loaded.last))
         self._publish(sender_id, records)
         log.debug("event=tracker_saved new_events=%d", len(records))
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        """The tracker of the conversation's current session (from its last ``action_session_start``).
+        """The tracker of the conversation's current session (from its last ``action_session_start``),
+        or of its last :data:`WINDOW_EVENTS` events or so when the session is long (module docstring).
 
-        One query. Remembers where the conversation stands, for the :meth:`save` that follows.
+        One transaction. Remembers where the conversation stands, for the :meth:`save` that follows.
         """
-        records = self._room.current_session(user_key(sender_id))
-        tracker = self._tracker(sender_id, records)
+        checkpoint, records = self._room.recent_session(user_key(sender_id), WINDOW_EVENTS)
+        prefix = _prefix(checkpoint) if checkpoint is not None else []
+        tracker = self._tracker(sender_id, records, prefix)
         if tracker is None:
             self._positions.put(sender_id, _Loaded(0, 0, None))
         else:
-            self._positions.put(sender_id, _Loaded(len(tracker.events), records[-1].seq + 1,
-                                                   _mark(tracker.events[-1])))
+            self._remember(sender_id, tracker, _Loaded(len(tracker.events), records[-1].seq + 1,
+                                                       _mark(tracker.events[-1])))
         return tracker
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
@@ -235,10 +307,15 @@ class CoachTrackerStore(TrackerStore):
 
     # ------------------------------------------------------------------ helpers
 
-    def _tracker(self, sender_id: Text, records: List[EventRecord]) -> Optional[DialogueStateTracker]:
+    def _remember(self, sender_id: Text, tracker: DialogueStateTracker, loaded: _Loaded) -> None:
+        setattr(tracker, LOADED_ATTRIBUTE, loaded)
+        self._positions.put(sender_id, loaded)
+
+    def _tracker(self, sender_id: Text, records: List[EventRecord],
+                 prefix: Sequence[Dict[str, Any]] = ()) -> Optional[DialogueStateTracker]:
         if not records:
             return None
-        return DialogueStateTracker.from_dict(sender_id, [decode_event(r.data) for r in records],
+        return DialogueStateTracker.from_dict(sender_id, [*prefix, *(decode_event(r.data) for r in records)],
                                               self.domain.slots)
 
     def _publish(self, sender_id: Text, records: List[EventRecord]) -> None:

@@ -10,12 +10,17 @@ an opaque string.
 Each event has a position, ``seq``, in the whole conversation (0, 1, 2, ...). ``(conversation_key,
 seq)`` is unique and writes skip positions already taken, so a save that is retried after an
 uncertain failure can never store an event twice.
+
+A long conversation also has **checkpoints** (``coach_conversation_checkpoints``): where it stood
+after the event at ``seq``, in whatever form the tracker store wrote (opaque here, like ``data``).
+:meth:`ConversationRoom.recent_session` reads the newest checkpoint far enough back and only the
+events after it, so reading a conversation costs the same however long it has run.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 from sqlalchemy import Column, Float, Integer, String, Text, UniqueConstraint, case, delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -43,6 +48,28 @@ class ConversationEvent(Base):
     action_name = Column(String(255), nullable=True)
     intent_name = Column(String(255), nullable=True)
     data = Column(EncryptedText, nullable=False)
+
+
+class ConversationCheckpoint(Base):
+    """Where a conversation stood after its event ``seq`` (written by the tracker store; see 0005)."""
+
+    __tablename__ = "coach_conversation_checkpoints"
+    __table_args__ = (UniqueConstraint("conversation_key", "seq", name="uq_conversation_checkpoint_seq"),)
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    conversation_key = Column(String(64), nullable=False)
+    seq = Column(Integer, nullable=False)
+    timestamp = Column(Float, nullable=True)
+    data = Column(EncryptedText, nullable=False)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A conversation after its event ``seq``; ``data`` is whatever the tracker store made of it."""
+
+    seq: int
+    timestamp: Optional[float]
+    data: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +109,7 @@ def _is_session_start():
     return (ConversationEvent.type_name == "action") & (ConversationEvent.action_name == SESSION_START_ACTION)
 
 
-def _insert_skipping_taken(session: Session, rows: List[dict]) -> None:
+def _insert_skipping_taken(session: Session, rows: List[dict], model=ConversationEvent) -> None:
     """INSERT the rows; a row whose (conversation_key, seq) is taken is left out, not an error."""
     dialect = session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
@@ -90,18 +117,17 @@ def _insert_skipping_taken(session: Session, rows: List[dict]) -> None:
             from sqlalchemy.dialects.postgresql import insert as dialect_insert
         else:
             from sqlalchemy.dialects.sqlite import insert as dialect_insert  # SQLite >= 3.24
-        stmt = dialect_insert(ConversationEvent).on_conflict_do_nothing(index_elements=["conversation_key", "seq"])
+        stmt = dialect_insert(model).on_conflict_do_nothing(index_elements=["conversation_key", "seq"])
         session.execute(stmt, rows)
         return
     # Any other database: look before writing (one read, same transaction).
     key = rows[0]["conversation_key"]
     taken = set(session.execute(
-        select(ConversationEvent.seq).where(ConversationEvent.conversation_key == key,
-                                            ConversationEvent.seq.in_([r["seq"] for r in rows]))
+        select(model.seq).where(model.conversation_key == key, model.seq.in_([r["seq"] for r in rows]))
     ).scalars())
     fresh = [r for r in rows if r["seq"] not in taken]
     if fresh:
-        session.execute(insert(ConversationEvent), fresh)
+        session.execute(insert(model), fresh)
 
 
 class ConversationRoom(Room):
@@ -126,6 +152,40 @@ class ConversationRoom(Room):
             ).scalars()
             return [_record(r) for r in rows]
 
+    def recent_session(self, conversation_key: str, window: int) -> Tuple[Optional[Checkpoint], List[EventRecord]]:
+        """The current session's newest checkpoint at least ``window`` events before its end, and the
+        events after it; with no such checkpoint, ``(None, <the current session's events>)``.
+
+        One query (the checkpoint's position is a subquery), and a second one for the checkpoint
+        itself when there is one.
+        """
+        key_is = ConversationEvent.conversation_key == conversation_key
+        start = func.coalesce(select(func.max(ConversationEvent.seq)).where(key_is, _is_session_start())
+                              .scalar_subquery(), 0)
+        last = select(func.max(ConversationEvent.seq)).where(key_is).scalar_subquery()
+        checkpoint_seq = (select(func.max(ConversationCheckpoint.seq))
+                          .where(ConversationCheckpoint.conversation_key == conversation_key,
+                                 ConversationCheckpoint.seq >= start, ConversationCheckpoint.seq <= last - window)
+                          .scalar_subquery())
+        with self._tx() as s:
+            records = [_record(r) for r in s.execute(
+                select(ConversationEvent).where(key_is, ConversationEvent.seq >= func.coalesce(checkpoint_seq + 1, start))
+                .order_by(ConversationEvent.seq)).scalars()]
+            # A session begins with its start action, or at 0 when none is stored: anything else
+            # begins right after a checkpoint.
+            first = records[0] if records else None
+            if first is None or first.seq == 0 or (first.type_name == "action"
+                                                   and first.action_name == SESSION_START_ACTION):
+                return None, records
+            row = s.execute(select(ConversationCheckpoint).where(
+                ConversationCheckpoint.conversation_key == conversation_key,
+                ConversationCheckpoint.seq == first.seq - 1)).scalar_one_or_none()
+            if row is None:  # removed in between (a purge): the whole session, then
+                return None, [_record(r) for r in s.execute(
+                    select(ConversationEvent).where(key_is, ConversationEvent.seq >= start)
+                    .order_by(ConversationEvent.seq)).scalars()]
+            return Checkpoint(row.seq, row.timestamp, row.data), records
+
     def all_events(self, conversation_key: str) -> List[EventRecord]:
         """Every event of the conversation, across sessions, in order."""
         with self._tx() as s:
@@ -146,10 +206,13 @@ class ConversationRoom(Room):
             ).one()
             return Position(last, start)
 
-    def append(self, conversation_key: str, events: Sequence[EventRecord]) -> None:
+    def append(self, conversation_key: str, events: Sequence[EventRecord], checkpoint: Optional[Checkpoint] = None,
+               keep_checkpoints_after: Optional[int] = None) -> None:
         """Store the events at their ``seq``, in one transaction, skipping any ``seq`` already stored.
 
         Does not read the table first (on SQLite and PostgreSQL): the caller numbers the events.
+        With ``checkpoint``, it is stored in the same transaction (unless one is stored at its
+        ``seq`` already), and the conversation's checkpoints before ``keep_checkpoints_after`` go.
         """
         if not events:
             return
@@ -161,6 +224,14 @@ class ConversationRoom(Room):
         ]
         with self._tx() as s:
             _insert_skipping_taken(s, rows)
+            if checkpoint is not None:
+                _insert_skipping_taken(s, [{"conversation_key": conversation_key, "seq": checkpoint.seq,
+                                            "timestamp": checkpoint.timestamp, "data": checkpoint.data}],
+                                       ConversationCheckpoint)
+                if keep_checkpoints_after is not None:
+                    s.execute(delete(ConversationCheckpoint).where(
+                        ConversationCheckpoint.conversation_key == conversation_key,
+                        ConversationCheckpoint.seq < keep_checkpoints_after))
 
     def keys(self) -> List[str]:
         """The conversation keys (HMACs of sender ids, not the sender ids themselves)."""
@@ -170,8 +241,9 @@ class ConversationRoom(Room):
             ).scalars())
 
     def delete_conversation(self, conversation_key: str) -> int:
-        """Remove every event of the conversation; returns how many there were."""
+        """Remove every event (and checkpoint) of the conversation; returns how many events there were."""
         with self._tx() as s:
+            s.execute(delete(ConversationCheckpoint).where(ConversationCheckpoint.conversation_key == conversation_key))
             result = s.execute(delete(ConversationEvent).where(ConversationEvent.conversation_key == conversation_key))
             return int(result.rowcount or 0)
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.crypto import EncryptedText
 from bot.storage.assessments import Assessment, Rating
 from bot.storage.codec import decode_event
-from bot.storage.conversations import ConversationEvent
+from bot.storage.conversations import ConversationCheckpoint, ConversationEvent
 from bot.storage.engine import Base, utcnow
 from bot.storage.exports import ExportFile
 from bot.storage.people import Consent, Person
@@ -171,6 +171,9 @@ class DataLifecycle:
                 model, cond = sel.conditions()[name]
                 removed[name] = int(s.execute(delete(model).where(cond).execution_options(
                     synchronize_session=False)).rowcount or 0)
+            # The conversation's checkpoints are made from its events: they go with them.
+            s.execute(delete(ConversationCheckpoint).where(ConversationCheckpoint.conversation_key == user_key)
+                      .execution_options(synchronize_session=False))
         self.scrub()
         log.info("event=person_erased rows=%d", sum(removed.values()))
         return {name: removed[name] for name in PERSON_TABLES}
@@ -222,6 +225,7 @@ class DataLifecycle:
             ("consents", Consent, (Consent.created_at < cutoff)
              & (~Consent.id.in_(latest_consents) | Consent.person_id.in_(gone_people))),
             ("conversation_events", ConversationEvent, ConversationEvent.timestamp < talk_ts),
+            ("conversation_checkpoints", ConversationCheckpoint, ConversationCheckpoint.timestamp < talk_ts),
             ("exports", ExportFile, ExportFile.expires_at <= now),
         ]
         counts: Dict[str, int] = {}
