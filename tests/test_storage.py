@@ -99,6 +99,33 @@ def test_consent(coach, alice, db_url):
     assert _scalar(db_url, "select count(*) from coach_consents") == 3
 
 
+def test_a_retried_answer_is_stored_once(coach, alice, db_url):
+    """The same message handled twice (a server killed after the write, the client sending it again):
+    the same consent answer and the same reflection answer are kept once; a different answer, or the
+    same one after the retry window, is kept."""
+    assert coach.people.record_consent(alice, True) is True
+    assert coach.people.record_consent(alice, True) is False
+    assert _scalar(db_url, "select count(*) from coach_consents") == 1
+    first = coach.reflections.add(alice, "receiving_end", "What's it like?", "Calm, I hope")
+    again = coach.reflections.add(alice, "receiving_end", "What's it like?", "Calm, I hope")
+    assert again.id == first.id
+    coach.reflections.add(alice, "receiving_end", "What's it like?", "Calm, mostly")
+    coach.reflections.add(alice, "leading_with_care_1", "Another question", "Calm, I hope")
+    assert _scalar(db_url, "select count(*) from coach_reflections") == 3
+    # Older than the window: a new answer, even if the same words.
+    engine = create_engine(db_url, future=True)
+    with engine.begin() as conn:
+        conn.execute(text("update coach_reflections set created_at = :t"),
+                         {"t": bot.storage.engine.utcnow() - bot.storage.engine.RETRY_WINDOW * 2})
+        conn.execute(text("update coach_consents set created_at = :t"),
+                         {"t": bot.storage.engine.utcnow() - bot.storage.engine.RETRY_WINDOW * 2})
+    engine.dispose()
+    assert coach.reflections.add(alice, "receiving_end", "What's it like?", "Calm, I hope").id != first.id
+    assert coach.people.record_consent(alice, True) is True
+    assert _scalar(db_url, "select count(*) from coach_reflections") == 4
+    assert _scalar(db_url, "select count(*) from coach_consents") == 2
+
+
 def test_consent_to_an_older_wording_does_not_count(coach, alice, monkeypatch):
     monkeypatch.setattr(bot.storage.people, "CONSENT_VERSION", "2020-01")
     coach.people.record_consent(alice, True)

@@ -7,7 +7,7 @@ from typing import Optional
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Session, relationship
 
-from bot.storage.engine import Base, utcnow
+from bot.storage.engine import RETRY_WINDOW, Base, utcnow
 from bot.storage.room import Room
 
 # Bump when what the coach keeps changes: earlier consent then no longer counts.
@@ -64,10 +64,18 @@ class PeopleRoom(Room):
             ).scalar_one_or_none()
             return bool(latest and latest.given and latest.version == CONSENT_VERSION)
 
-    def record_consent(self, user_key: str, given: bool) -> None:
+    def record_consent(self, user_key: str, given: bool) -> bool:
+        """Record the person's answer; False (nothing written) when it repeats their latest answer,
+        given within :data:`~bot.storage.engine.RETRY_WINDOW` (a retried message)."""
         with self._tx() as s:
             person = person_row(s, user_key)
+            latest = s.execute(select(Consent).where(Consent.person_id == person.id)
+                               .order_by(Consent.id.desc()).limit(1)).scalar_one_or_none()
+            if (latest is not None and latest.given == given and latest.version == CONSENT_VERSION
+                    and latest.created_at >= utcnow() - RETRY_WINDOW):
+                return False
             s.add(Consent(person_id=person.id, given=given, version=CONSENT_VERSION))
+            return True
 
     def career_stage(self, user_key: str) -> Optional[str]:
         with self._tx() as s:

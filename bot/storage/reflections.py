@@ -10,7 +10,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import relationship
 
 from bot.crypto import EncryptedText
-from bot.storage.engine import Base, utcnow
+from bot.storage.engine import RETRY_WINDOW, Base, utcnow
 from bot.storage.people import person_row
 from bot.storage.room import Room
 
@@ -52,10 +52,19 @@ def _record(r: Reflection) -> ReflectionRecord:
 class ReflectionRoom(Room):
     def add(self, user_key: str, prompt_id: str, prompt_text: str, answer: str,
             dimension_id: Optional[str] = None, situation: Optional[str] = None) -> ReflectionRecord:
+        """Keep an answer. The same answer to the same prompt within
+        :data:`~bot.storage.engine.RETRY_WINDOW` is a retried message: the stored one is returned."""
+        answer = answer[:ANSWER_MAX_CHARS]
         with self._tx() as s:
             person = person_row(s, user_key)
+            recent = s.execute(select(Reflection).where(
+                Reflection.person_id == person.id, Reflection.prompt_id == prompt_id,
+                Reflection.created_at >= utcnow() - RETRY_WINDOW)).scalars()
+            for earlier in recent:  # answers are encrypted with a random IV: compared once decrypted
+                if earlier.answer == answer:
+                    return _record(earlier)
             row = Reflection(person_id=person.id, dimension_id=dimension_id, prompt_id=prompt_id,
-                             prompt_text=prompt_text, answer=answer[:ANSWER_MAX_CHARS],
+                             prompt_text=prompt_text, answer=answer,
                              situation=situation[:SITUATION_MAX_CHARS] if situation else None)
             s.add(row)
             s.flush()
