@@ -465,3 +465,58 @@ def test_no_dispatch_when_the_schema_does_not_allow_it():
     for changed in (with_ref, duplicated, not_a_string, no_required):
         assert fav._split(changed) is None
         assert not fav._Checker(changed).dispatching
+
+
+# --------------------------------------------------------------------------- event_types
+
+
+def test_event_types_is_pinned_and_installed():
+    from bot.rasa_ext import event_types
+
+    assert event_types.pinned_problem() is None, (
+        "Rasa's Event.resolve_by_type changed: re-read it, check bot/rasa_ext/event_types.py still does the same, "
+        "then update RASA_VERSION / SOURCE_SHA256 there")
+    event_types.install()
+    assert event_types.installed()
+
+
+def test_every_event_class_resolves_as_rasa_does():
+    from rasa.shared.core.events import Event, SlotSet
+    from rasa.shared.utils.common import all_subclasses
+
+    from bot.rasa_ext import event_types
+
+    event_types.install()
+    rasa_own = event_types._PATCH.original
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert len(names) > 20
+    for _ in range(2):  # the second time from what was remembered
+        for name in sorted(names):
+            assert Event.resolve_by_type(name) is rasa_own(name), name
+    assert Event.resolve_by_type("topic") is None
+    assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    with pytest.raises(ValueError, match="Unknown event name 'no_such_event'"):
+        Event.resolve_by_type("no_such_event")
+    assert "no_such_event" not in event_types._found and "slot" in event_types._found
+    # Whole events read back through it, as the tracker store and action answers do.
+    from rasa.shared.core.events import ActionExecuted, UserUttered, deserialise_events
+
+    written = [SlotSet("dimension", "leading_with_care"), ActionExecuted("action_listen"),
+               UserUttered("hi", {"name": "greet", "confidence": 1.0})]
+    assert deserialise_events([e.as_dict() for e in written]) == written
+
+
+def test_event_types_uninstall_puts_rasas_static_method_back():
+    from rasa.shared.core.events import Event
+
+    from bot.rasa_ext import event_types
+
+    event_types.install()
+    event_types.uninstall()
+    try:
+        assert not event_types.installed()
+        assert Event.resolve_by_type("slot").__name__ == "SlotSet"
+        assert isinstance(Event.__dict__["resolve_by_type"], staticmethod)
+    finally:
+        event_types.install()
+    assert event_types.installed() and isinstance(Event.__dict__["resolve_by_type"], staticmethod)

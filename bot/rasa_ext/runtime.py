@@ -28,7 +28,8 @@ from typing import Any, Callable, List, Optional, Tuple
 log = logging.getLogger(__name__)
 
 # Module names, each with an ``install()``, installed in this order.
-ADAPTERS: Tuple[str, ...] = ("bot.rasa_ext.fast_action_validation", "bot.rasa_ext.action_trouble")
+ADAPTERS: Tuple[str, ...] = ("bot.rasa_ext.fast_action_validation", "bot.rasa_ext.action_trouble",
+                              "bot.rasa_ext.event_types")
 
 _installed: List[str] = []
 _lock = threading.Lock()
@@ -71,23 +72,27 @@ def pin_problem(what: str, written_for: str, expected_sha256: str, version: str,
     return None
 
 
+def _remote_action() -> Any:
+    from rasa.core.actions.action import RemoteAction
+
+    return RemoteAction
+
+
 class MethodPatch:
-    """One method of Rasa's ``RemoteAction`` replaced once, and put back on demand.
+    """One method of a Rasa class (``RemoteAction`` unless ``owner`` says otherwise) replaced once,
+    and put back on demand.
 
     ``original`` is Rasa's method while the patch is in place (the replacement calls it).
+    ``wrap`` is how the class holds the method (``staticmethod`` for a static one).
     """
 
-    def __init__(self, adapter: str, attribute: str, replacement: Callable[..., Any], left_as_is: str) -> None:
+    def __init__(self, adapter: str, attribute: str, replacement: Callable[..., Any], left_as_is: str,
+                 owner: Callable[[], Any] = _remote_action, wrap: Callable[[Any], Any] = lambda f: f) -> None:
         self.adapter, self.attribute, self.replacement, self.left_as_is = adapter, attribute, replacement, left_as_is
         self.original: Optional[Callable[..., Any]] = None
         self._mark = f"__coach_{adapter}__"
         self._lock = threading.Lock()
-
-    @staticmethod
-    def _owner() -> Any:
-        from rasa.core.actions.action import RemoteAction
-
-        return RemoteAction
+        self._owner, self._wrap = owner, wrap
 
     def rasa_method(self) -> Callable[..., Any]:
         """Rasa's own method, whether or not the patch is in place."""
@@ -109,12 +114,12 @@ class MethodPatch:
                 return False
             self.original = getattr(self._owner(), self.attribute)
             setattr(self.replacement, self._mark, True)
-            setattr(self._owner(), self.attribute, self.replacement)
+            setattr(self._owner(), self.attribute, self._wrap(self.replacement))
             return True
 
     def uninstall(self) -> None:
         """Put Rasa's method back (for tests and comparisons)."""
         with self._lock:
             if self.installed() and self.original is not None:
-                setattr(self._owner(), self.attribute, self.original)
+                setattr(self._owner(), self.attribute, self._wrap(self.original))
             self.original = None
