@@ -8,14 +8,15 @@
 3. Held-out sets through the trained model: how the whole NLU pipeline hears the
    held-out situations (as situations? the fallback?) and, per safety tier, how
    often a message is sent to the crisis reply.
-4. Latency: the action server and Rasa server on loopback with a fresh SQLite
-   database; one person sending messages in turn, then several at once.
+4. Speed (scripts/speed.py): the coach beside Rasa's starter bot under the same
+   closed-loop REST load (the performance issue's mix and a self-assessment), a
+   300-turn conversation, start-up time and memory.
 
 Writes results/bench.json and results/bench.md (and Rasa's own reports under
 results/cv/). Progress is printed as it goes; the whole run takes a while
 (five trainings of the NLU model).
 
-    python scripts/bench.py [--folds 5] [--skip-cv] [--skip-heldout] [--skip-latency] [--users 10]
+    python scripts/bench.py [--folds 5] [--skip-cv] [--skip-heldout] [--skip-speed] [--people 20]
 """
 
 from __future__ import annotations
@@ -24,29 +25,19 @@ import argparse
 import json
 import logging
 import os
-import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bot.servers import DEFAULT_MODEL as MODEL, RASA, CoachServers  # noqa: E402  (needs ROOT on sys.path)
+from bot.servers import DEFAULT_MODEL as MODEL, RASA  # noqa: E402  (needs ROOT on sys.path)
+from scripts import speed  # noqa: E402
 
 RESULTS = ROOT / "results"
 HELDOUT = ROOT / "tests" / "heldout"  # frozen sets: never trained on
-BENCH_SECRET = "bench-user-key-secret"
-
-SCRIPT = [
-    "hello", "what are the nine dimensions", "tell me about holding to account", "what does strong look like",
-    "any courses for engaging the team", "I'm a student nurse, where do I start", "how does 360 feedback work",
-    "what can you do", "show my reflections", "thanks",
-]
 
 
 def log(msg: str) -> None:
@@ -122,15 +113,6 @@ def intents(folds: int) -> dict:
     log(f"intents: macro F1 {result['macro']['f1-score']:.3f}, accuracy {result['accuracy']:.3f}, "
         f"fallback {result['fallback']:.3f}")
     return result
-
-
-def percentile(values, q):
-    values = sorted(values)
-    if not values:
-        return 0.0
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
 def situations(folds: int) -> dict:
@@ -241,94 +223,6 @@ def heldout_through_the_model() -> dict:
     return result
 
 
-def new_sender() -> str:
-    return f"bench-{uuid.uuid4().hex}"
-
-
-def latency(users: int, messages: int) -> dict:
-    workdir = Path(tempfile.mkdtemp(prefix="coach-bench-"))
-    # Simulated people send as fast as the coach answers: lift the per-sender rate limit, and
-    # keep the bench's encryption key in its own work directory.
-    coach = CoachServers(workdir, f"sqlite:///{workdir / 'coach.db'}", BENCH_SECRET, MODEL,
-                         extra_env={"COACH_RATE_LIMIT_PER_MINUTE": "1000000",
-                                    "COACH_ENCRYPTION_KEY_FILE": str(workdir / "encryption_keys")})
-    log("latency: starting the action server and the Rasa server...")
-    t0 = time.monotonic()
-    try:
-        coach.start()
-    except BaseException:
-        coach.stop()
-        raise
-    load_s = time.monotonic() - t0
-    log(f"latency: servers ready in {load_s:.0f} s")
-    try:
-        single = []
-        sender = new_sender()
-        for i in range(messages):
-            t = time.monotonic()
-            coach.send(sender, SCRIPT[i % len(SCRIPT)])
-            single.append((time.monotonic() - t) * 1000)
-        log(f"latency: one person, p50 {percentile(single, .5):.0f} ms")
-
-        concurrent, errors = [], []
-        lock = threading.Lock()
-
-        def person():
-            s = new_sender()
-            for i in range(len(SCRIPT)):
-                t = time.monotonic()
-                try:
-                    coach.send(s, SCRIPT[i])
-                    with lock:
-                        concurrent.append((time.monotonic() - t) * 1000)
-                except Exception as exc:  # noqa: BLE001 - counted and reported
-                    with lock:
-                        errors.append(repr(exc))
-
-        t = time.monotonic()
-        threads = [threading.Thread(target=person) for _ in range(users)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        wall = time.monotonic() - t
-        log(f"latency: {users} people at once, p50 {percentile(concurrent, .5):.0f} ms, "
-            f"p95 {percentile(concurrent, .95):.0f} ms")
-        rss = _rss_mb(coach.rasa.pid), _rss_mb(coach.actions.pid)
-        return {
-            "server_start_seconds": round(load_s, 1),
-            "single_user": {"messages": len(single), "p50_ms": round(percentile(single, .5)),
-                            "p95_ms": round(percentile(single, .95)), "mean_ms": round(statistics.mean(single))},
-            "concurrent": {"users": users, "messages": len(concurrent), "errors": len(errors),
-                           "p50_ms": round(percentile(concurrent, .5)), "p95_ms": round(percentile(concurrent, .95)),
-                           "throughput_per_s": round(len(concurrent) / wall, 1)},
-            "memory_mb": {"rasa_server": rss[0], "action_server": rss[1]},
-        }
-    finally:
-        coach.stop()
-
-
-def _rss_mb(pid: int) -> float:
-    total = 0
-    for p in [pid] + _children(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return round(total / 1024, 1)
-
-
-def _children(pid: int):
-    try:
-        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    except OSError:
-        return []
-    kids = [int(x) for x in out]
-    return kids + [g for k in kids for g in _children(k)]
-
-
 def write_markdown(report: dict) -> str:
     lines = [f"# Benchmark, {report['when']}", "", f"Machine: {report['machine']}", ""]
     cv = report.get("nlu")
@@ -406,26 +300,20 @@ def write_markdown(report: dict) -> str:
                 lines.append(f"| {intent} | {v['messages']} | {v['recall']:.3f} | {v['catch_all']:.3f} | "
                              + (", ".join(f"{k} {n}" for k, n in v["mistaken_for"].items()) or "-") + " |")
             lines.append("")
-    lat = report.get("latency")
-    if lat:
-        s, c = lat["single_user"], lat["concurrent"]
-        lines += ["## Latency (REST, loopback, SQLite, action server on)", "",
-                  f"- servers ready in {lat['server_start_seconds']} s",
-                  f"- one person: p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms over {s['messages']} messages",
-                  f"- {c['users']} people at once: p50 {c['p50_ms']} ms, p95 {c['p95_ms']} ms, "
-                  f"{c['throughput_per_s']} messages/s, {c['errors']} errors",
-                  f"- memory: Rasa server {lat['memory_mb']['rasa_server']} MB, "
-                  f"action server {lat['memory_mb']['action_server']} MB", ""]
+    if report.get("speed"):
+        lines += speed.markdown(report["speed"])
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--users", type=int, default=10)
-    parser.add_argument("--messages", type=int, default=40)
+    parser.add_argument("--people", type=int, default=20, help="simulated people at once in the speed runs")
+    parser.add_argument("--rounds", type=int, default=4, help="times each simulated person sends the mix")
+    parser.add_argument("--turns", type=int, default=300, help="length of the long conversation (0: skip it)")
     parser.add_argument("--skip-cv", action="store_true")
-    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-speed", "--skip-latency", dest="skip_speed", action="store_true")
+    parser.add_argument("--no-starter", action="store_true", help="speed: the coach alone, without the starter bot")
     parser.add_argument("--skip-heldout", action="store_true", help="skip parsing the held-out sets with the model")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
@@ -441,11 +329,10 @@ def main() -> None:
     report["identifiers"] = identifiers()
     if not args.skip_heldout:
         report["heldout"] = heldout_through_the_model()
-    if not args.skip_latency:
-        report["latency"] = latency(args.users, args.messages)
-    elif "latency" in previous:
-        report["latency"] = {**previous["latency"],
-                             "measured": previous.get("latency", {}).get("measured", previous.get("when"))}
+    if not args.skip_speed:
+        report["speed"] = speed.run(args.people, args.rounds, args.turns, starter=not args.no_starter)
+    elif "speed" in previous:
+        report["speed"] = {**previous["speed"], "measured": previous["speed"].get("measured", previous.get("when"))}
     (RESULTS / "bench.json").write_text(json.dumps(report, indent=2))
     (RESULTS / "bench.md").write_text(write_markdown(report))
     log(f"written {RESULTS / 'bench.md'} and {RESULTS / 'bench.json'}")

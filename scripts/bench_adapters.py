@@ -36,7 +36,7 @@ from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.bench import percentile  # noqa: E402  (the same percentiles as make bench)
+from scripts.speed import percentile  # noqa: E402  (the same percentiles as make bench)
 
 MIX = ["hi", "tell me about holding to account", "what courses could help me?", "I'd like to reflect on my week",
        "thanks, bye"]
