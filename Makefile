@@ -19,12 +19,13 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 
 WEB_VENDOR  := web/vendor/.built
 
-.PHONY: help setup train run shell test test-unit test-rasa test-e2e validate bench clean audit purge browser teams-package
+.PHONY: help setup train run shell test test-unit test-rasa test-e2e validate bench clean audit purge browser teams-package cluster cluster-packages
 
 help:
 	@echo "make run    set everything up, train if needed, start the coach (web chat at http://localhost:5005/chat)"
 	@echo "make test   set everything up and run every test"
 	@echo "make shell  chat with the coach in this terminal"
+	@echo "make cluster  several Rasa and action servers behind nginx on http://localhost:8080 (PostgreSQL + Redis: docs/cluster.md)"
 	@echo "make bench  5-fold NLU cross-validation and latency figures, written to results/"
 	@echo "make purge  remove stored data older than COACH_RETENTION_DAYS (365); DRY_RUN=1 only counts"
 	@echo "make audit  check the pinned dependencies for known vulnerabilities (pip-audit), report in results/"
@@ -41,6 +42,10 @@ $(WEB_VENDOR): web/package.json web/package-lock.json scripts/build_web.sh
 # The browser tests drive Debian's Chromium (no browser download).
 browser:
 	@scripts/ensure_packages.sh chromium:chromium
+
+# `make cluster` and its tests run Debian's nginx as a child process (never the system service).
+cluster-packages:
+	@scripts/ensure_packages.sh nginx:nginx
 
 $(VENV)/.installed: requirements.txt constraints.txt scripts/find_python.sh
 	@PYTHON_BIN="$$(scripts/find_python.sh)" || exit 1; \
@@ -68,10 +73,14 @@ run: setup $(MODEL)
 shell: setup $(MODEL)
 	@scripts/run.sh shell
 
+# COACH_DATABASE_URL (PostgreSQL) and COACH_REDIS_URL (default redis://127.0.0.1:6379/0) must be set.
+cluster: setup $(MODEL) cluster-packages
+	@scripts/cluster.sh
+
 validate: setup
 	$(RASA) data validate --fail-on-warnings
 
-test: setup browser
+test: setup browser cluster-packages
 	@scripts/test.sh
 
 bench: setup $(MODEL)

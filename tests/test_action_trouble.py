@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from typing import Any, List, Optional
 
 import pytest
@@ -185,16 +186,17 @@ def test_a_real_form_says_it_once_keeps_its_question_and_stays_active():
 
 
 class Server:
-    """An aiohttp server on a free port answering every POST with ``status`` and ``body``."""
+    """An aiohttp server on a free port answering every POST with ``status`` and ``body``, after ``delay`` s."""
 
-    def __init__(self, status: int, body: Optional[dict] = None) -> None:
-        self.status, self.body = status, body or {}
+    def __init__(self, status: int, body: Optional[dict] = None, delay: float = 0.0) -> None:
+        self.status, self.body, self.delay = status, body or {}, delay
         self.port = free_port()
 
     async def __aenter__(self) -> EndpointConfig:
         from aiohttp import web
 
         async def answer(_request: Any) -> Any:
+            await asyncio.sleep(self.delay)
             return web.Response(status=self.status, text=json.dumps(self.body), content_type="application/json")
 
         app = web.Application()
@@ -208,9 +210,10 @@ class Server:
         await self.runner.cleanup()
 
 
-def call(status: int, body: Optional[dict] = None, name: str = "validate_assessment_form") -> List[Any]:
+def call(status: int, body: Optional[dict] = None, name: str = "validate_assessment_form",
+         delay: float = 0.0) -> List[Any]:
     async def go() -> List[Any]:
-        async with Server(status, body) as endpoint:
+        async with Server(status, body, delay) as endpoint:
             nlg = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
             return await RemoteAction(name, endpoint).run(CollectingOutputChannel(), nlg, in_the_form(), DOMAIN)
 
@@ -239,6 +242,34 @@ def test_a_good_answer_is_rasas_own():
     events = call(200, {"events": [{"event": "slot", "name": "assessment_level", "value": "strong"}],
                         "responses": []})
     assert events == [SlotSet("assessment_level", "strong")]
+
+
+GOOD_ANSWER = {"events": [{"event": "slot", "name": "assessment_level", "value": "strong"}], "responses": []}
+
+
+def test_a_call_slower_than_the_action_timeout_gives_the_trouble_reply(monkeypatch, caplog):
+    """Rasa would wait 5 minutes, holding the conversation's lock; the coach waits COACH_ACTION_TIMEOUT_SECONDS."""
+    caplog.set_level(logging.WARNING)
+    monkeypatch.setenv("COACH_ACTION_TIMEOUT_SECONDS", "0.5")
+    started = time.monotonic()
+    events = call(200, GOOD_ANSWER, delay=3.0)
+    assert time.monotonic() - started < 2.5
+    assert said(events) == [trouble.trouble_text()]
+    assert SlotSet("assessment_level", None) in events and events[-1] == FollowupAction("action_listen")
+    assert "event=action_server_unreachable action=validate_assessment_form reason=timeout" in caplog.text
+
+
+def test_a_call_within_the_action_timeout_is_rasas_own(monkeypatch):
+    monkeypatch.setenv("COACH_ACTION_TIMEOUT_SECONDS", "5")
+    assert call(200, GOOD_ANSWER, delay=0.6) == [SlotSet("assessment_level", "strong")]
+
+
+def test_the_action_timeout_setting(monkeypatch):
+    monkeypatch.delenv("COACH_ACTION_TIMEOUT_SECONDS", raising=False)
+    assert trouble.action_timeout() == trouble.DEFAULT_ACTION_TIMEOUT_SECONDS == 10.0
+    for raw, expected in (("2.5", 2.5), ("0", 10.0), ("-1", 10.0), ("soon", 10.0), ("", 10.0)):
+        monkeypatch.setenv("COACH_ACTION_TIMEOUT_SECONDS", raw)
+        assert trouble.action_timeout() == expected
 
 
 def test_failure_reasons():

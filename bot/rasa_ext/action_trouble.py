@@ -11,8 +11,8 @@ What counts as "cannot be reached" (:func:`failure_reason`), precisely:
 
 - **no connection**: ``aiohttp.ClientConnectionError`` (connection refused, reset, the server going
   away mid-answer). Rasa raises a ``RasaException`` while handling it; the reason is ``connection``;
-- **a timeout**: ``asyncio.TimeoutError`` (Rasa's 5-minute limit per call, which Rasa does not catch;
-  aiohttp's ``ServerTimeoutError`` is one too); the reason is ``timeout``;
+- **a timeout**: ``asyncio.TimeoutError`` (the coach's limit per call, below, or Rasa's own 5-minute
+  one, which Rasa does not catch; aiohttp's ``ServerTimeoutError`` is one too); the reason is ``timeout``;
 - **an HTTP 5xx answer**: the server (or a proxy in front of it) is there but failed, e.g. an action
   that raised, or a 502/503 while it restarts. Rasa raises a ``RasaException`` from its
   ``ClientResponseError``; the reason is ``http_<status>``.
@@ -21,6 +21,15 @@ Everything else propagates exactly as before: ``ActionExecutionRejection`` (the 
 validation uses to step aside for a digression; forms rely on it), any other 4xx (a wrong secret,
 an unknown action: a configuration mistake, not an outage, which must stay loud), an answer Rasa's
 schema rejects, a missing endpoint.
+
+How long a call may take. Rasa 3.6 waits up to 5 minutes (``DEFAULT_REQUEST_TIMEOUT``) for the
+action server, holding the conversation's lock all that time. The wrapper bounds each call with
+``asyncio.wait_for`` to ``COACH_ACTION_TIMEOUT_SECONDS`` (default :data:`DEFAULT_ACTION_TIMEOUT_SECONDS`,
+10 s): a call still running then is cancelled and counts as a timeout. With several Rasa servers behind a proxy this bounds a
+turn, so the proxy's timeouts and the lock's can be set around it (``docs/cluster.md``). An action
+cut off this way may still finish on the action server: what it wrote stays written, as with a
+crash in the middle of a turn (see Limits), while the person gets the trouble reply and sends the
+message again.
 
 What the person gets. ``install()`` wraps ``RemoteAction.run``. When a call cannot reach the server
 it logs ``event=action_server_unreachable action=<name> reason=<reason>`` and returns, instead of
@@ -64,6 +73,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from typing import TYPE_CHECKING, Any, List, Optional
 
 from bot.rasa_ext import runtime
@@ -80,6 +90,18 @@ RASA_VERSION = "3.6.21"
 SOURCE_SHA256 = "ccabf6f1160d527a157fad5bd285ce69e8221b1bcad23f8a61499b4360a1c17e"
 MESSAGE_KEY = "trouble.action_server"
 ACTION_LISTEN = "action_listen"
+DEFAULT_ACTION_TIMEOUT_SECONDS = 10.0
+
+
+def action_timeout() -> float:
+    """Seconds one call to the action server may take: ``COACH_ACTION_TIMEOUT_SECONDS``, else 10."""
+    raw = os.environ.get("COACH_ACTION_TIMEOUT_SECONDS", "")
+    try:
+        value = float(raw) if raw.strip() else DEFAULT_ACTION_TIMEOUT_SECONDS
+    except ValueError:
+        log.warning("event=bad_setting name=COACH_ACTION_TIMEOUT_SECONDS using=%g", DEFAULT_ACTION_TIMEOUT_SECONDS)
+        return DEFAULT_ACTION_TIMEOUT_SECONDS
+    return value if value > 0 else DEFAULT_ACTION_TIMEOUT_SECONDS
 
 
 # --------------------------------------------------------------------------- what failed
@@ -154,9 +176,11 @@ def trouble_events(tracker: "DialogueStateTracker", domain: Optional["Domain"] =
 
 async def _run(self: Any, output_channel: Any, nlg: Any, tracker: "DialogueStateTracker",
                domain: "Domain") -> List["Event"]:
-    """Drop-in for ``RemoteAction.run``: Rasa's own, or the trouble events when the server cannot be reached."""
+    """Drop-in for ``RemoteAction.run``: Rasa's own, at most :func:`action_timeout` seconds, or the trouble
+    events when the server cannot be reached."""
     try:
-        return await _PATCH.rasa_method()(self, output_channel, nlg, tracker, domain)  # type: ignore[misc]
+        return await asyncio.wait_for(_PATCH.rasa_method()(self, output_channel, nlg, tracker, domain),  # type: ignore[misc]
+                                      action_timeout())
     except Exception as exc:  # noqa: BLE001 - classified below; anything else is re-raised untouched
         reason = failure_reason(exc)
         if reason is None:
