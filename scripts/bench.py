@@ -314,6 +314,7 @@ def main() -> None:
     parser.add_argument("--skip-cv", action="store_true")
     parser.add_argument("--skip-speed", "--skip-latency", dest="skip_speed", action="store_true")
     parser.add_argument("--no-starter", action="store_true", help="speed: the coach alone, without the starter bot")
+    parser.add_argument("--no-cluster", action="store_true", help="speed: without 1 and 2 Rasa servers behind nginx")
     parser.add_argument("--skip-heldout", action="store_true", help="skip parsing the held-out sets with the model")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
@@ -330,7 +331,8 @@ def main() -> None:
     if not args.skip_heldout:
         report["heldout"] = heldout_through_the_model()
     if not args.skip_speed:
-        report["speed"] = speed.run(args.people, args.rounds, args.turns, starter=not args.no_starter)
+        report["speed"] = speed.run(args.people, args.rounds, args.turns, starter=not args.no_starter,
+                                    with_cluster=not args.no_cluster)
     elif "speed" in previous:
         report["speed"] = {**previous["speed"], "measured": previous["speed"].get("measured", previous.get("when"))}
     (RESULTS / "bench.json").write_text(json.dumps(report, indent=2))

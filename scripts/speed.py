@@ -10,6 +10,8 @@ the answer, sends the next):
   ``var/bench/starter``), and the coach's ratio to the starter bot;
 - **a long conversation**: one person, 300 turns ("hi", a dimension, courses, thanks, repeated);
   the p95 of the last 30 turns against the first 30 (cost that grows with a conversation shows here);
+- **several servers**: the mix through nginx to one and then two Rasa servers (``make cluster``'s
+  processes, on PostgreSQL and Redis), when both and nginx are there;
 - **start-up and memory**: seconds from starting the Rasa server to its first answer (the action
   server already up), and the Rasa server's resident memory after the load.
 
@@ -297,8 +299,77 @@ def measure(bot, name: str, people: int, rounds: int, turns: int) -> Dict[str, o
         bot.stop()
 
 
+BENCH_POSTGRES_URL = os.environ.get("COACH_BENCH_POSTGRES_URL") or os.environ.get("COACH_TEST_POSTGRES_URL") \
+    or "postgresql://postgres@127.0.0.1:5432/test"
+BENCH_REDIS_URL = os.environ.get("COACH_BENCH_REDIS_URL") or os.environ.get("COACH_REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+def cluster(people: int, rounds: int, sizes: Sequence[int] = (1, 2)) -> Dict[str, object]:
+    """The same mix through nginx to 1, then 2 Rasa servers (``bot.cluster``), on PostgreSQL and Redis
+    (a throw-away schema and key prefix). Skipped, with the reason, when one of them or nginx is missing."""
+    from sqlalchemy import create_engine, text
+
+    from bot.cluster import Cluster, ClusterError, check_redis, find_nginx
+
+    try:
+        find_nginx()
+        check_redis(BENCH_REDIS_URL)
+        admin = create_engine(BENCH_POSTGRES_URL, future=True)
+        with admin.connect():
+            pass
+    except Exception as exc:  # noqa: BLE001 - reported, the rest of the bench goes on
+        reason = str(exc).splitlines()[0][:200]
+        log(f"cluster: skipped ({reason})")
+        return {"skipped": reason}
+    out: Dict[str, object] = {"postgres": "loopback", "sizes": {}}
+    for n in sizes:
+        schema = f"coach_bench_{uuid.uuid4().hex[:12]}"
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{BENCH_POSTGRES_URL}{'&' if '?' in BENCH_POSTGRES_URL else '?'}options=-csearch_path%3D{schema}"
+        workdir = Path(tempfile.mkdtemp(prefix="coach-bench-cluster-"))
+        prefix = "bench" + uuid.uuid4().hex[:12]
+        c = Cluster(workdir, url, BENCH_REDIS_URL, rasa_servers=n, action_servers=1, key_prefix=prefix, quiet=True,
+                    extra_env={"COACH_RATE_LIMIT_PER_MINUTE": "1000000", "COACH_USER_KEY_SECRET": BENCH_SECRET,
+                               "COACH_ACTION_SECRET": uuid.uuid4().hex + uuid.uuid4().hex,
+                               "COACH_ENCRYPTION_KEY_FILE": str(workdir / "encryption_keys"),
+                               "COACH_WEB_SESSION_SECRET": uuid.uuid4().hex})
+        log(f"cluster: {n} Rasa server(s) behind nginx, starting...")
+        try:
+            t0 = time.monotonic()
+            c.start()
+            ready = time.monotonic() - t0
+            warm_up(c.rest_url(), MIX)
+            many = many_people(c.rest_url(), MIX, people, rounds)
+            out["sizes"][str(n)] = {"ready_seconds": round(ready, 1), "many": many}
+            log(f"cluster: {n} Rasa server(s): {many['per_second']} msg/s, p95 {many['p95_ms']} ms, "
+                f"{many['errors']} errors")
+        except ClusterError as exc:
+            out["sizes"][str(n)] = {"error": str(exc)[:300]}
+            log(f"cluster: {n} server(s) failed: {str(exc)[:300]}")
+        finally:
+            c.stop()
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            shutil.rmtree(workdir, ignore_errors=True)
+            try:
+                import redis
+
+                client = redis.Redis.from_url(BENCH_REDIS_URL)
+                keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+                if keys:
+                    client.delete(*keys)
+            except Exception:  # noqa: BLE001 - leftover lock keys expire on their own
+                pass
+    admin.dispose()
+    sizes = out["sizes"]
+    if all("many" in sizes.get(str(n), {}) for n in sizes) and "1" in sizes and "2" in sizes:
+        out["gain"] = round(sizes["2"]["many"]["per_second"] / sizes["1"]["many"]["per_second"], 2)
+    return out
+
+
 def run(people: int = 20, rounds: int = 4, turns: int = 300, coach_env: Optional[Dict[str, str]] = None,
-        starter: bool = True) -> Dict[str, object]:
+        starter: bool = True, with_cluster: bool = True) -> Dict[str, object]:
     workdir = Path(tempfile.mkdtemp(prefix="coach-speed-"))
     report: Dict[str, object] = {"people": people, "rounds": rounds}
     try:
@@ -308,6 +379,8 @@ def run(people: int = 20, rounds: int = 4, turns: int = 300, coach_env: Optional
         report["coach"] = measure(Coach(workdir / "coach", extra_env=coach_env), "coach", people, rounds, turns)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if with_cluster:
+        report["cluster"] = cluster(people, rounds)
     if starter:
         report["ratio"] = {m: round(report["coach"][m]["many"]["per_second"]
                                     / report["starter"][m]["many"]["per_second"], 2) for m in ("mix", "assessment")}
@@ -359,6 +432,20 @@ def markdown(report: Dict[str, object]) -> List[str]:
                  f"[≤ {AIMS['first_answer_seconds']} s]" + (f", the starter bot {s['first_answer_seconds']} s" if s else ""))
     lines.append(f"- Rasa server memory after the load: the coach **{c['rss_mb']:.0f} MB** [≤ {AIMS['rss_mb']} MB]"
                  + (f", the starter bot {s['rss_mb']:.0f} MB" if s else ""))
+    cl = report.get("cluster")
+    if cl and cl.get("skipped"):
+        lines += [f"- several servers: not measured ({cl['skipped']})"]
+    elif cl:
+        sizes = cl["sizes"]
+        cells = []
+        for n, r in sizes.items():
+            cells.append(f"{n} Rasa server{'s' if n != '1' else ''}: " + (
+                f"{r['many']['per_second']} msg/s (p95 {r['many']['p95_ms']} ms, {r['many']['errors']} errors)"
+                if "many" in r else f"failed: {r.get('error')}"))
+        lines.append(f"- the mix, {people} people, through nginx on PostgreSQL and Redis (`make cluster`): "
+                     + "; ".join(cells) + (f"; **{cl['gain']}x** with two" if cl.get("gain") else "")
+                     + f". On {os.cpu_count()} cores two Rasa servers and the action server share the same CPUs, "
+                     "so the gain is bounded here; it is meant for servers on separate machines.")
     lines.append("")
     return lines
 
@@ -369,9 +456,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4, help="times each person sends the mix")
     parser.add_argument("--turns", type=int, default=300, help="length of the long conversation (0 to skip)")
     parser.add_argument("--no-starter", action="store_true", help="the coach alone")
+    parser.add_argument("--no-cluster", action="store_true", help="leave out 1 and 2 Rasa servers behind nginx")
     parser.add_argument("--out", type=Path, help="also write the report as JSON here")
     args = parser.parse_args()
-    report = run(args.people, args.rounds, args.turns, starter=not args.no_starter)
+    report = run(args.people, args.rounds, args.turns, starter=not args.no_starter, with_cluster=not args.no_cluster)
     print("\n".join(markdown(report)))
     if args.out:
         args.out.write_text(json.dumps(report, indent=2))
