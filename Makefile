@@ -26,7 +26,7 @@ help:
 	@echo "make test   set everything up and run every test"
 	@echo "make shell  chat with the coach in this terminal"
 	@echo "make cluster  several Rasa and action servers behind nginx on http://localhost:8080 (PostgreSQL + Redis: docs/cluster.md)"
-	@echo "make bench  5-fold NLU cross-validation and latency figures, written to results/"
+	@echo "make bench  NLU cross-validation, held-out figures, speed beside the Rasa starter bot, written to results/"
 	@echo "make purge  remove stored data older than COACH_RETENTION_DAYS (365); DRY_RUN=1 only counts"
 	@echo "make audit  check the pinned dependencies for known vulnerabilities (pip-audit), report in results/"
 	@echo "make teams-package  the Microsoft Teams app (COACH_TEAMS_APP_ID set) as dist/coach-teams-app.zip"
