@@ -86,6 +86,13 @@ class ConsentValidation:
         if self.holds_pending and len(words(text).split()) >= PENDING_MIN_WORDS:
             held = redact(clean_free_text(text)).text
             if held:
+                # A second message before the answer adds to the first rather than replacing it:
+                # nothing the person typed is lost (the same message sent again is not added twice).
+                earlier = tracker.get_slot("pending_text")
+                if earlier and held != earlier and not earlier.endswith("\n\n" + held):
+                    held = f"{earlier}\n\n{held}"
+                elif earlier:
+                    held = earlier
                 return {"consent_given": None, "pending_text": held}
         # The question is asked again by action_ask_consent_given, in other words.
         return {"consent_given": None}

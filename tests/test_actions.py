@@ -1376,6 +1376,20 @@ def test_text_typed_while_consent_is_pending_is_kept_when_the_person_agrees(doma
     assert rows[0].answer.endswith("because I hate conflict")
 
 
+def test_more_text_typed_while_consent_is_pending_adds_to_what_is_held(domain, store):
+    """Two messages before the answer (someone who keeps writing): both are kept, neither replaces the
+    other; the same message sent twice is held once."""
+    first = "honestly I think people find me a bit abrupt when it is busy"
+    second = "and I never ask the students how they are getting on"
+    slots, _, _ = _consent_turn(first)
+    slots, _, _ = _consent_turn(second, slots=slots)
+    slots, _, _ = _consent_turn(second, slots=slots)  # sent again (a retry)
+    assert slots["pending_text"] == f"{first}\n\n{second}"
+    slots, messages, _ = _consent_turn("yes", intent="affirm", slots=slots)
+    rows = store.reflections.recent(user_key(USER))
+    assert len(rows) == 1 and first in rows[0].answer and second in rows[0].answer
+
+
 def test_text_typed_while_consent_is_pending_is_dropped_when_the_person_declines(domain, store):
     slots, _, _ = _consent_turn("the handover on our ward is chaos and nobody owns it")
     slots, _, _ = _consent_turn("no", intent="deny", slots=slots)
