@@ -51,26 +51,17 @@ def _event() -> Any:
     return Event
 
 
-def pinned_problem() -> Optional[str]:
-    """Why the patch must not be applied to this Rasa, or None when it matches the pin."""
-    return runtime.pin_problem("Event.resolve_by_type", RASA_VERSION, SOURCE_SHA256, runtime.rasa_version(),
-                               runtime.source_sha256(_PATCH.rasa_method()))
-
-
-def installed() -> bool:
-    return _PATCH.installed()
-
-
-def install() -> bool:
-    """Patch Rasa once; True if the patch is in place, False if Rasa was left as it is."""
-    return _PATCH.install(pinned_problem)
+_PATCH = runtime.MethodPatch(__name__.rsplit(".", 1)[-1], "resolve_by_type", resolve_by_type,
+                             "event classes looked up the slow way", owner=_event, wrap=staticmethod)
+_API = runtime.AdapterAPI(__name__, "Event.resolve_by_type", _PATCH)
+source_sha256 = _API.source_sha256
+rasa_version = _API.rasa_version
+pinned_problem = _API.pinned_problem
+installed = _API.installed
+install = _API.install
 
 
 def uninstall() -> None:
-    """Put Rasa's function back (for tests and comparisons)."""
-    _PATCH.uninstall()
+    """Put Rasa's function back and forget the classes found (for tests and comparisons)."""
+    _API.uninstall()
     _found.clear()
-
-
-_PATCH = runtime.MethodPatch(__name__.rsplit(".", 1)[-1], "resolve_by_type", resolve_by_type,
-                             "event classes looked up the slow way", owner=_event, wrap=staticmethod)

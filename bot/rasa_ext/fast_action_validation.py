@@ -175,32 +175,11 @@ def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
 # --------------------------------------------------------------------------- install
 
 
-def source_sha256() -> str:
-    """SHA-256 of Rasa's original ``RemoteAction._validate_action_result`` source (as installed)."""
-    return runtime.source_sha256(_PATCH.rasa_method())
-
-
-def rasa_version() -> str:
-    return runtime.rasa_version()
-
-
-def pinned_problem() -> Optional[str]:
-    """Why the patch must not be applied to this Rasa, or None when it matches the pin."""
-    return runtime.pin_problem("RemoteAction._validate_action_result", RASA_VERSION, SOURCE_SHA256, rasa_version(), source_sha256())
-
-
-def installed() -> bool:
-    return _PATCH.installed()
-
-
-def install() -> bool:
-    """Patch Rasa once; True if the patch is in place, False if Rasa was left as it is."""
-    return _PATCH.install(pinned_problem)
-
-
-def uninstall() -> None:
-    """Put Rasa's method back (for tests and comparisons)."""
-    _PATCH.uninstall()
-
-
 _PATCH = runtime.MethodPatch(__name__.rsplit(".", 1)[-1], "_validate_action_result", _validate_action_result, "the action-response validation of rasa left unpatched")
+_API = runtime.AdapterAPI(__name__, "RemoteAction._validate_action_result", _PATCH)
+source_sha256 = _API.source_sha256
+rasa_version = _API.rasa_version
+pinned_problem = _API.pinned_problem
+installed = _API.installed
+install = _API.install
+uninstall = _API.uninstall

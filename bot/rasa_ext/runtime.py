@@ -123,3 +123,47 @@ class MethodPatch:
             if self.installed() and self.original is not None:
                 setattr(self._owner(), self.attribute, self._wrap(self.original))
             self.original = None
+
+
+class AdapterAPI:
+    """What every adapter module offers, made once here: ``source_sha256``, ``rasa_version``,
+    ``pinned_problem``, ``installed``, ``install`` and ``uninstall``.
+
+    ``module`` is the adapter's module name; its ``RASA_VERSION`` and ``SOURCE_SHA256`` (and its
+    ``rasa_version`` and ``source_sha256``, for tests that stand in another Rasa) are read when
+    ``pinned_problem()`` runs, not when the module is imported. ``what`` names the replaced function
+    in the reason given when the pins do not match.
+    """
+
+    def __init__(self, module: str, what: str, patch: MethodPatch) -> None:
+        self._module, self._what, self._patch = module, what, patch
+
+    def _mod(self) -> Any:
+        import sys
+
+        return sys.modules[self._module]
+
+    def source_sha256(self) -> str:
+        """SHA-256 of the source of Rasa's original function (as installed)."""
+        return source_sha256(self._patch.rasa_method())
+
+    @staticmethod
+    def rasa_version() -> str:
+        return rasa_version()
+
+    def pinned_problem(self) -> Optional[str]:
+        """Why the patch must not be applied to this Rasa, or None when it matches the pin."""
+        mod = self._mod()
+        return pin_problem(self._what, mod.RASA_VERSION, mod.SOURCE_SHA256, mod.rasa_version(), mod.source_sha256())
+
+    def installed(self) -> bool:
+        return self._patch.installed()
+
+    def install(self) -> bool:
+        """Patch Rasa once; True if the patch is in place, False if Rasa was left as it is."""
+        return self._patch.install(self.pinned_problem)
+
+    def uninstall(self) -> None:
+        """Put Rasa's function back (for tests and comparisons)."""
+        self._patch.uninstall()
+
