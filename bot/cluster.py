@@ -58,7 +58,7 @@ from urllib.parse import urlparse
 import requests
 import yaml
 
-from bot.servers import (DEFAULT_MODEL, PROBE_TIMEOUT, RASA, ROOT, SEND_TIMEOUT, ReplyError, ServerError, free_port,
+from bot.servers import (DEFAULT_MODEL, PROBE_TIMEOUT, RASA, ROOT, SEND_TIMEOUT, ServerError, free_port, replies_of,
                          stop_process, wait_until)
 
 log = logging.getLogger("coach.cluster")
@@ -512,15 +512,7 @@ class Cluster:
     def send(self, sender: str, message: Any, via: Optional[int] = None) -> List[Dict[str, Any]]:
         """Send one message; the bot's replies. Raises :class:`ReplyError` unless 200 and a JSON list."""
         r = self.send_raw(sender, message, via)
-        if r.status_code != 200:
-            raise ReplyError(r.status_code, r.text)
-        try:
-            replies = r.json()
-        except ValueError:
-            raise ReplyError(r.status_code, r.text, "reply is not JSON") from None
-        if not isinstance(replies, list):
-            raise ReplyError(r.status_code, r.text, "reply is not a JSON list")
-        return replies
+        return replies_of(r)
 
     # ------------------------------------------------------------ under the supervisor (make cluster)
 

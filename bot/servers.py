@@ -63,6 +63,19 @@ class ReplyError(RuntimeError):
         super().__init__(f"{detail or 'unexpected reply'}: HTTP {status}: {body[:BODY_EXCERPT]}")
 
 
+def replies_of(r: requests.Response) -> List[Dict[str, Any]]:
+    """The bot's replies in a REST channel response. Raises :class:`ReplyError` unless 200 and a JSON list."""
+    if r.status_code != 200:
+        raise ReplyError(r.status_code, r.text)
+    try:
+        replies = r.json()
+    except ValueError:
+        raise ReplyError(r.status_code, r.text, "reply is not JSON") from None
+    if not isinstance(replies, list):
+        raise ReplyError(r.status_code, r.text, "reply is not a JSON list")
+    return replies
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket() as s:
@@ -251,12 +264,4 @@ class CoachServers:
     def send(self, sender: str, message: Any) -> List[Dict[str, Any]]:
         """Send one message; return the bot's replies. Raises :class:`ReplyError` unless 200 and a JSON list."""
         r = self.send_raw(sender, message)
-        if r.status_code != 200:
-            raise ReplyError(r.status_code, r.text)
-        try:
-            replies = r.json()
-        except ValueError:
-            raise ReplyError(r.status_code, r.text, "reply is not JSON") from None
-        if not isinstance(replies, list):
-            raise ReplyError(r.status_code, r.text, "reply is not a JSON list")
-        return replies
+        return replies_of(r)

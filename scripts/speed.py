@@ -33,13 +33,14 @@ import time
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bot.servers import DEFAULT_MODEL, RASA, CoachServers, free_port, stop_process, wait_until  # noqa: E402
+from bot.servers import (DEFAULT_MODEL, RASA, CoachServers, free_port, replies_of, stop_process,  # noqa: E402
+                         wait_until)
 
 STARTER_DIR = ROOT / "var" / "bench" / "starter"
 BENCH_SECRET = "bench-user-key-secret"
@@ -93,9 +94,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def _post(session: requests.Session, url: str, sender: str, text: str) -> None:
-    r = session.post(url, json={"sender": sender, "message": text}, timeout=120)
-    if r.status_code != 200 or not isinstance(r.json(), list):
-        raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
+    replies_of(session.post(url, json={"sender": sender, "message": text}, timeout=120))
 
 
 def one_person(url: str, script: Sequence[str], rounds: int) -> Dict[str, float]:
@@ -396,9 +395,9 @@ def markdown(report: Dict[str, object]) -> List[str]:
     c, s = report["coach"], report.get("starter")
     people = report["people"]
     lines = ["## Speed: the coach beside Rasa's starter bot (REST, loopback, one at a time)", "",
-             f"Closed loop: each simulated person waits for the answer before sending the next message. "
-             f"The coach on SQLite with its action server; the starter bot (`rasa init`) with its in-memory "
-             f"tracker store and no action server. Aims from the performance issue in brackets.", "",
+             "Closed loop: each simulated person waits for the answer before sending the next message. "
+             "The coach on SQLite with its action server; the starter bot (`rasa init`) with its in-memory "
+             "tracker store and no action server. Aims from the performance issue in brackets.", "",
              "| | mix: one person p50 / p95 | mix: " + f"{people} people | assessment: one person p50 / p95 | "
              f"assessment: {people} people |", "|---|---|---|---|---|"]
 
